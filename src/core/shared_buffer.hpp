@@ -21,7 +21,7 @@ public:
         if (size == 0) return b;
         void* mem = ::operator new(sizeof(Header) + size);
         b.h_ = new (mem) Header{{1}, size};
-        std::memcpy(b.h_ + 1, data, size);
+        std::memcpy(reinterpret_cast<unsigned char*>(mem) + sizeof(Header), data, size);
         return b;
     }
     static SharedBuffer copy_of(std::string_view s) { return copy_of(s.data(), s.size()); }

@@ -1,0 +1,34 @@
+#pragma once
+// Everything `thingstead serve` is configured with: defaults, overridden by
+// a TOML file, overridden by flags.
+#include <cstdint>
+#include <string>
+
+#include "broker/config.hpp"
+#include "core/error.hpp"
+#include "core/expected.hpp"
+
+namespace ts::app {
+
+struct ServeConfig {
+    std::string data_dir = "./thingstead-data";
+    std::size_t threads = 0;  // 0: one per core
+    std::string log_level = "info";
+    bool log_json = false;
+    std::string bind = "0.0.0.0";
+    std::uint16_t mqtt_port = 1883;
+    std::uint16_t tls_port = 8883;
+    std::uint16_t ws_port = 8083;
+    std::uint16_t http_port = 8080;
+    std::string ws_path = "/mqtt";
+    std::string tls_cert;
+    std::string tls_key;
+    bool persistence = true;
+    broker::BrokerConfig broker;
+};
+
+// Reads a TOML file over `cfg`. Unknown keys and wrong types are errors that
+// name the key, so a typo does not silently fall back to a default.
+Expected<void, Error> load_toml(const std::string& path, ServeConfig& cfg);
+
+}  // namespace ts::app

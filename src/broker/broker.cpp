@@ -1,0 +1,430 @@
+#include "broker/broker.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+
+#include "broker/connection.hpp"
+#include "broker/persistence.hpp"
+#include "broker/topic.hpp"
+#include "core/log.hpp"
+
+namespace ts::broker {
+
+namespace {
+const std::shared_ptr<spdlog::logger>& logger() {
+    static auto l = log::get("broker");
+    return l;
+}
+using mqtt::ReasonCode;
+constexpr std::uint32_t kNeverExpires = 0xFFFFFFFF;
+}  // namespace
+
+Broker::Broker(BrokerConfig config, const Clock& clock, store::BrokerStateStore& store)
+    : config_(std::move(config)), clock_(clock), store_(store) {}
+
+Broker::~Broker() = default;
+
+void Broker::start(std::size_t threads) {
+    started_at_ = last_sys_ = clock_.now_ms();
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+        workers_.push_back(std::make_unique<Worker>(*this, i));
+    housekeeping_timer_ = std::make_unique<boost::asio::steady_timer>(workers_[0]->ioc());
+    arm_housekeeping();
+    for (auto& w : workers_) w->start();
+}
+
+std::vector<boost::asio::io_context*> Broker::contexts() {
+    std::vector<boost::asio::io_context*> out;
+    for (auto& w : workers_) out.push_back(&w->ioc());
+    return out;
+}
+
+void Broker::accept(std::size_t thread_index, std::unique_ptr<net::Transport> t) {
+    auto& w = *workers_.at(thread_index);
+    if (stopping_) {
+        t->close();
+        return;
+    }
+    auto c = std::make_shared<Connection>(*this, w, std::move(t));
+    w.add(c);
+    c->start();
+}
+
+std::string Broker::assign_client_id() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    return fmt::format("ts-{:x}-{}", rng() & 0xFFFFFFFFFFull,
+                       next_client_number_.fetch_add(1, std::memory_order_relaxed));
+}
+
+ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
+    if (stopping_) return {ReasonCode::ServerUnavailable, false, nullptr};
+    if (!config_.allow_anonymous && !c.username)
+        return {ReasonCode::BadUserNameOrPassword, false, nullptr};
+    if (c.client_id.empty()) c.client_id = assign_client_id();
+    const bool v5 = c.version == mqtt::ProtocolVersion::v5;
+    std::uint32_t expiry = v5 ? std::min(c.properties.session_expiry_interval.value_or(0),
+                                         config_.max_session_expiry)
+                              : (c.clean_start ? 0 : kNeverExpires);
+
+    std::optional<mqtt::Will> will_to_publish;
+    ConnectResult result;
+    {
+        std::lock_guard reg(sessions_mutex_);
+        SessionPtr s;
+        if (auto it = sessions_.find(c.client_id); it != sessions_.end()) {
+            s = it->second;
+            std::unique_lock lock(s->mutex);
+            if (s->conn) {
+                s->conn->kick(ReasonCode::SessionTakenOver, !c.clean_start);
+                s->conn.reset();
+                s->set_online(false);
+            }
+            // A new connection ends the will delay: the will is dropped when the
+            // session resumes and sent now when it ends (spec 3.1.3.2.2).
+            if (s->pending_will && c.clean_start) will_to_publish = std::move(s->pending_will);
+            s->pending_will.reset();
+            lock.unlock();
+            offline_.erase(s);
+            if (c.clean_start) {
+                end_session(s);
+                s.reset();
+            }
+        }
+        if (s) {
+            result.session_present = true;
+        } else {
+            s = std::make_shared<Session>(c.client_id);
+            sessions_[c.client_id] = s;
+        }
+        std::lock_guard lock(s->mutex);
+        s->version = c.version;
+        s->expiry_interval_s = expiry;
+        s->send_window = c.properties.receive_maximum.value_or(65535);
+        s->disconnected_at = 0;
+        if (s->persistent()) persist_session_locked(*s);
+        result.session = s;
+    }
+    (void)conn;
+    if (will_to_publish) publish_will(std::move(*will_to_publish));
+    return result;
+}
+
+void Broker::publish(const MessagePtr& msg) {
+    // $SYS figures are recomputed after a restart, so they are not stored.
+    if (msg->retain && retained_.set(msg) && !msg->topic.starts_with("$SYS/")) {
+        if (msg->payload.empty()) {
+            store_.delete_retained(msg->topic);
+        } else {
+            store::RetainedRecord r;
+            r.topic = msg->topic;
+            r.payload = std::string(msg->payload.view());
+            r.qos = static_cast<std::uint8_t>(msg->qos);
+            r.properties = encode_properties(msg->properties.get());
+            r.expiry_wall_ms = msg->expiry_at ? clock_.wall_ms() + (msg->expiry_at - clock_.now_ms()) : 0;
+            store_.put_retained(std::move(r));
+        }
+    }
+    thread_local std::vector<Match> matches;
+    matches.clear();
+    {
+        std::shared_lock lock(index_mutex_);
+        index_.match(msg->topic, matches);
+    }
+    if (matches.empty()) return;
+    // One delivery per session for its plain subscriptions: the highest QoS
+    // and every subscription identifier of the overlapping filters.
+    if (matches.size() > 1) {
+        std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+            if (a.session != b.session) return a.session < b.session;
+            return !a.share && b.share;
+        });
+    }
+    for (std::size_t i = 0; i < matches.size();) {
+        const Match& m = matches[i];
+        Delivery d;
+        d.msg = msg;
+        d.share = m.share;
+        auto qos = std::min(msg->qos, m.options.max_qos);
+        bool rap = m.options.retain_as_published;
+        bool no_local = m.options.no_local;
+        if (m.subscription_id) d.subscription_ids.push_back(m.subscription_id);
+        std::size_t j = i + 1;
+        if (!m.share) {
+            for (; j < matches.size() && matches[j].session == m.session && !matches[j].share; ++j) {
+                qos = std::max(qos, std::min(msg->qos, matches[j].options.max_qos));
+                rap = rap || matches[j].options.retain_as_published;
+                no_local = no_local && matches[j].options.no_local;
+                if (matches[j].subscription_id) d.subscription_ids.push_back(matches[j].subscription_id);
+            }
+        }
+        i = j;
+        if (no_local && m.session.get() == msg->origin) continue;
+        d.qos = qos;
+        d.retain = rap && msg->retain;
+        deliver(*m.session, std::move(d));
+    }
+}
+
+ReasonCode Broker::subscribe(const SessionPtr& s, const mqtt::TopicSubscription& t,
+                             std::uint32_t subscription_id, std::vector<Delivery>& retained) {
+    auto shared = parse_shared(t.filter);
+    std::string_view filter = shared ? std::string_view(shared->filter) : std::string_view(t.filter);
+    std::string_view group = shared ? std::string_view(shared->group) : std::string_view();
+    {
+        std::lock_guard lock(s->mutex);
+        if (!s->subscriptions.contains(t.filter) &&
+            s->subscriptions.size() >= config_.max_subscriptions_per_client)
+            return ReasonCode::QuotaExceeded;
+        s->subscriptions[t.filter] = {t.options, subscription_id};
+        if (s->persistent()) {
+            std::uint8_t opts = static_cast<std::uint8_t>(t.options.max_qos) |
+                                (t.options.no_local ? 0x04 : 0) |
+                                (t.options.retain_as_published ? 0x08 : 0) |
+                                static_cast<std::uint8_t>(static_cast<std::uint8_t>(t.options.retain_handling) << 4);
+            store_.put_subscription({s->client_id, t.filter, opts, subscription_id});
+        }
+    }
+    bool is_new;
+    {
+        std::unique_lock lock(index_mutex_);
+        is_new = index_.add(filter, group, Subscriber{s, t.options, subscription_id});
+    }
+    auto rh = t.options.retain_handling;
+    if (!shared && (rh == mqtt::RetainHandling::SendAtSubscribe ||
+                    (rh == mqtt::RetainHandling::SendAtSubscribeIfNew && is_new))) {
+        for (auto& msg : retained_.match(filter, clock_.now_ms())) {
+            Delivery d;
+            d.msg = msg;
+            d.qos = std::min(msg->qos, t.options.max_qos);
+            d.retain = true;
+            if (subscription_id) d.subscription_ids.push_back(subscription_id);
+            retained.push_back(std::move(d));
+        }
+    }
+    return static_cast<ReasonCode>(t.options.max_qos);
+}
+
+ReasonCode Broker::unsubscribe(const SessionPtr& s, const std::string& filter) {
+    auto shared = parse_shared(filter);
+    bool existed;
+    {
+        std::lock_guard lock(s->mutex);
+        existed = s->subscriptions.erase(filter) > 0;
+        if (existed && s->persistent()) store_.delete_subscription(s->client_id, filter);
+    }
+    {
+        std::unique_lock lock(index_mutex_);
+        index_.remove(shared ? shared->filter : filter, shared ? shared->group : std::string(), s.get());
+    }
+    return existed ? ReasonCode::Success : ReasonCode::NoSubscriptionExisted;
+}
+
+void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::optional<mqtt::Will> will) {
+    if (!s) {
+        if (will) publish_will(std::move(*will));
+        return;
+    }
+    std::optional<mqtt::Will> publish_now;
+    std::deque<Delivery> shared_items;
+    {
+        std::lock_guard reg(sessions_mutex_);
+        std::unique_lock lock(s->mutex);
+        if (s->conn != conn) {
+            // Taken over meanwhile: the new owner decided about this session.
+            lock.unlock();
+            if (will) publish_will(std::move(*will));
+            return;
+        }
+        s->conn.reset();
+        s->set_online(false);
+        s->disconnected_at = clock_.now_ms();
+        if (will) {
+            std::uint32_t delay = will->properties.will_delay_interval.value_or(0);
+            if (delay == 0 || !s->persistent()) {
+                publish_now = std::move(will);
+            } else {
+                std::uint32_t wait = std::min(delay, s->expiry_interval_s);
+                s->pending_will = std::move(will);
+                s->pending_will_at = s->disconnected_at + Millis{wait} * 1000;
+            }
+        }
+        if (!s->persistent()) {
+            lock.unlock();
+            end_session(s);
+        } else {
+            // Messages from shared subscriptions go to a member still online.
+            for (auto* list : {&s->inflight, &s->queue}) {
+                for (auto it = list->begin(); it != list->end();) {
+                    if (it->share && !it->pubrel_pending) {
+                        if (it->persisted) store_.delete_message(s->client_id, it->seq);
+                        shared_items.push_back(std::move(*it));
+                        it = list->erase(it);
+                    } else {
+                        ++it;
+                    }
+                }
+            }
+            persist_session_locked(*s);
+            for (auto& d : s->inflight) persist_delivery_locked(*s, d);
+            for (auto& d : s->queue) persist_delivery_locked(*s, d);
+            offline_.insert(s);
+        }
+    }
+    reroute_shared(shared_items, s.get());
+    if (publish_now) publish_will(std::move(*publish_now));
+}
+
+void Broker::end_session(const SessionPtr& s) {
+    std::map<std::string, SessionSubscription, std::less<>> subs;
+    std::deque<Delivery> items;
+    std::optional<mqtt::Will> will;
+    bool was_persistent;
+    {
+        std::lock_guard lock(s->mutex);
+        s->ended = true;
+        subs = std::move(s->subscriptions);
+        for (auto& d : s->inflight)
+            if (d.share && !d.pubrel_pending) items.push_back(std::move(d));
+        for (auto& d : s->queue)
+            if (d.share) items.push_back(std::move(d));
+        s->inflight.clear();
+        s->queue.clear();
+        will = std::move(s->pending_will);
+        s->pending_will.reset();
+        was_persistent = s->persistent();
+    }
+    {
+        std::unique_lock lock(index_mutex_);
+        for (const auto& [f, sub] : subs) {
+            auto shared = parse_shared(f);
+            index_.remove(shared ? shared->filter : f, shared ? shared->group : std::string(), s.get());
+        }
+    }
+    if (auto it = sessions_.find(s->client_id); it != sessions_.end() && it->second == s)
+        sessions_.erase(it);
+    offline_.erase(s);
+    if (was_persistent) store_.delete_session(s->client_id);
+    reroute_shared(items, s.get());
+    if (will) publish_will(std::move(*will));
+}
+
+void Broker::reroute_shared(std::deque<Delivery>& items, const Session* from) {
+    for (auto& d : items) {
+        Match m;
+        {
+            std::shared_lock lock(index_mutex_);
+            m = index_.pick_member(*d.share, from);
+        }
+        if (!m.session) continue;
+        Delivery nd;
+        nd.msg = d.msg;
+        nd.qos = std::min(d.msg->qos, m.options.max_qos);
+        nd.retain = m.options.retain_as_published && d.msg->retain;
+        if (m.subscription_id) nd.subscription_ids.push_back(m.subscription_id);
+        nd.share = m.share;
+        deliver(*m.session, std::move(nd));
+    }
+}
+
+void Broker::publish_will(mqtt::Will&& w) {
+    auto msg = std::make_shared<Message>();
+    msg->topic = std::move(w.topic);
+    msg->payload = std::move(w.payload);
+    msg->qos = w.qos;
+    msg->retain = w.retain;
+    if (w.properties.message_expiry_interval)
+        msg->expiry_at = clock_.now_ms() + Millis{*w.properties.message_expiry_interval} * 1000;
+    w.properties.message_expiry_interval.reset();
+    w.properties.will_delay_interval.reset();
+    if (!(w.properties == mqtt::Properties{}))
+        msg->properties = std::make_shared<const mqtt::Properties>(std::move(w.properties));
+    publish(msg);
+}
+
+void Broker::arm_housekeeping() {
+    housekeeping_timer_->expires_after(std::chrono::milliseconds(200));
+    housekeeping_timer_->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping_) return;
+        housekeeping();
+        arm_housekeeping();
+    });
+}
+
+void Broker::housekeeping() {
+    Millis now = clock_.now_ms();
+    std::vector<mqtt::Will> wills;
+    {
+        std::lock_guard reg(sessions_mutex_);
+        std::vector<SessionPtr> expired;
+        for (const auto& s : offline_) {
+            std::lock_guard lock(s->mutex);
+            if (s->pending_will && now >= s->pending_will_at) {
+                wills.push_back(std::move(*s->pending_will));
+                s->pending_will.reset();
+            }
+            if (s->expiry_interval_s != kNeverExpires &&
+                now - s->disconnected_at >= Millis{s->expiry_interval_s} * 1000)
+                expired.push_back(s);
+        }
+        for (auto& s : expired) {
+            logger()->debug("client={} session expired", s->client_id);
+            end_session(s);
+        }
+    }
+    for (auto& w : wills) publish_will(std::move(w));
+    if (config_.sys_interval_s > 0 && now - last_sys_ >= Millis{config_.sys_interval_s} * 1000) {
+        last_sys_ = now;
+        publish_sys();
+    }
+}
+
+BrokerTotals Broker::totals() const {
+    BrokerTotals t;
+    for (const auto& w : workers_) {
+        auto& s = const_cast<Worker&>(*w).stats();
+        t.messages_received += s.messages_received.load(std::memory_order_relaxed);
+        t.messages_sent += s.messages_sent.load(std::memory_order_relaxed);
+        t.bytes_received += s.bytes_received.load(std::memory_order_relaxed);
+        t.bytes_sent += s.bytes_sent.load(std::memory_order_relaxed);
+        t.connections += s.connections.load(std::memory_order_relaxed);
+    }
+    {
+        std::lock_guard reg(sessions_mutex_);
+        t.sessions = sessions_.size();
+    }
+    {
+        std::shared_lock lock(index_mutex_);
+        t.subscriptions = index_.size();
+    }
+    t.retained = retained_.size();
+    t.dropped = dropped_.load(std::memory_order_relaxed);
+    return t;
+}
+
+void Broker::stop() {
+    if (stopping_.exchange(true)) return;
+    logger()->info("stopping: disconnecting clients and saving state");
+    for (auto& w : workers_) {
+        boost::asio::post(w->ioc(), [&w = *w] {
+            w.for_each_connection([](const ConnectionPtr& c) {
+                c->shutdown_close();
+            });
+        });
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::uint64_t open = 0;
+        for (auto& w : workers_) open += w->stats().connections.load();
+        if (open == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (auto& w : workers_) w->stop();
+    for (auto& w : workers_) w->join();
+    store_.flush();
+}
+
+}  // namespace ts::broker

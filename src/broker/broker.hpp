@@ -1,0 +1,114 @@
+#pragma once
+// The broker: owns the event-loop workers, the session registry, the
+// subscription index and retained messages, and routes every publication.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "broker/config.hpp"
+#include "broker/message.hpp"
+#include "broker/retained_store.hpp"
+#include "broker/session.hpp"
+#include "broker/stats.hpp"
+#include "broker/subscription_index.hpp"
+#include "broker/worker.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/expected.hpp"
+#include "net/transport.hpp"
+#include "store/broker_state.hpp"
+
+namespace ts::broker {
+
+class Connection;
+using ConnectionPtr = std::shared_ptr<Connection>;
+
+struct ConnectResult {
+    mqtt::ReasonCode reason = mqtt::ReasonCode::Success;
+    bool session_present = false;
+    SessionPtr session;
+};
+
+class Broker {
+public:
+    Broker(BrokerConfig config, const Clock& clock, store::BrokerStateStore& store);
+    ~Broker();
+
+    // Restores retained messages and persistent sessions from the store.
+    Expected<void, Error> load();
+    void start(std::size_t threads);
+    std::vector<boost::asio::io_context*> contexts();
+    // Called on worker `thread_index`'s thread with a handshaken transport.
+    void accept(std::size_t thread_index, std::unique_ptr<net::Transport> t);
+    // Graceful stop: 5.0 clients get DISCONNECT 0x8B, persistent sessions and
+    // retained messages are flushed to the store, threads are joined.
+    void stop();
+
+    const BrokerConfig& config() const { return config_; }
+    const Clock& clock() const { return clock_; }
+    BrokerTotals totals() const;
+
+    // --- used by connections, on their own thread ---
+    ConnectResult connect(const ConnectionPtr& conn, mqtt::Connect& c);
+    // Routes a publication to matching sessions; stores/clears it when retained.
+    void publish(const MessagePtr& msg);
+    // Adds a subscription and appends the retained messages it asks for to
+    // `retained` (the caller delivers them after its SUBACK). Returns the
+    // granted QoS or an error reason code.
+    mqtt::ReasonCode subscribe(const SessionPtr& s, const mqtt::TopicSubscription& t,
+                               std::uint32_t subscription_id, std::vector<Delivery>& retained);
+    mqtt::ReasonCode unsubscribe(const SessionPtr& s, const std::string& filter);
+    // The connection attached to `s` is gone. `will` is published now, later
+    // (will delay) or never, per the rules of the spec.
+    void disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::optional<mqtt::Will> will);
+
+    // --- delivery (delivery.cpp); any thread ---
+    void deliver(Session& s, Delivery d);
+    // Sends what the window allows from the session's queue. Holds s.mutex.
+    void drain_locked(Session& s);
+    // Resends in-flight messages (DUP) and the queue to a newly attached client.
+    void resume_locked(Session& s);
+    void acknowledge(Session& s, const mqtt::PubResponse& r);
+
+    std::uint64_t count_dropped() { return ++dropped_; }
+
+private:
+    void end_session(const SessionPtr& s);  // caller holds sessions_mutex_
+    void reroute_shared(std::deque<Delivery>& items, const Session* from);
+    void housekeeping();
+    void arm_housekeeping();
+    void publish_will(mqtt::Will&& w);
+    void publish_sys();
+    void persist_session_locked(Session& s);
+    void persist_delivery_locked(Session& s, Delivery& d);
+    std::string assign_client_id();
+
+    BrokerConfig config_;
+    const Clock& clock_;
+    store::BrokerStateStore& store_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    std::unique_ptr<boost::asio::steady_timer> housekeeping_timer_;
+    Millis started_at_ = 0;
+    Millis last_sys_ = 0;
+
+    mutable std::shared_mutex index_mutex_;
+    SubscriptionIndex index_;
+    RetainedStore retained_;
+
+    mutable std::mutex sessions_mutex_;
+    std::unordered_map<std::string, SessionPtr> sessions_;
+    std::unordered_set<SessionPtr> offline_;  // sessions kept while their client is away
+
+    std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> next_client_number_{1};
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace ts::broker

@@ -1,0 +1,31 @@
+#pragma once
+// The broker's limits and switches, filled from TOML and flags by app/.
+#include <cstdint>
+#include <string>
+
+namespace ts::broker {
+
+enum class QueueOverflow { DropOldest, DropNew };
+
+struct BrokerConfig {
+    bool allow_anonymous = true;
+    std::uint32_t max_packet_size = 1024 * 1024;
+    std::uint16_t max_inflight = 64;  // receive maximum granted, and the outgoing window
+    std::uint32_t max_queued_messages = 1000;
+    QueueOverflow queue_overflow = QueueOverflow::DropOldest;
+    std::uint32_t max_topic_length = 65535;
+    std::uint32_t max_topic_levels = 128;
+    std::uint32_t max_subscriptions_per_client = 1000;
+    std::uint32_t max_clients = 1'000'000;
+    std::uint16_t max_keepalive = 65535;  // larger requests get Server Keep Alive (5.0)
+    std::uint32_t max_session_expiry = 0xFFFFFFFF;
+    std::uint16_t topic_alias_maximum = 64;
+    std::uint32_t connect_timeout_ms = 10'000;
+    std::uint32_t sys_interval_s = 10;  // 0: no $SYS publications
+    bool retain_available = true;
+    // Bytes buffered for one connection past which QoS 0 messages to it are
+    // dropped (a subscriber that does not read its socket).
+    std::size_t max_pending_output = 4 * 1024 * 1024;
+};
+
+}  // namespace ts::broker

@@ -1,0 +1,337 @@
+#include "broker/connection.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "broker/broker.hpp"
+#include "broker/worker.hpp"
+#include "core/log.hpp"
+#include "net/tls_sniff.hpp"
+
+namespace ts::broker {
+
+namespace {
+constexpr std::size_t kInitialReadBuffer = 512;
+constexpr std::size_t kShrinkAbove = 64 * 1024;
+// Payloads up to this size are copied next to their header; larger ones are
+// written straight from the shared buffer (one copy fewer per subscriber).
+constexpr std::size_t kInlinePayload = 512;
+
+const std::shared_ptr<spdlog::logger>& logger() {
+    static auto l = log::get("broker");
+    return l;
+}
+}  // namespace
+
+Connection::Connection(Broker& broker, Worker& worker, std::unique_ptr<net::Transport> transport)
+    : broker_(broker), worker_(worker), transport_(std::move(transport)), ioc_(worker.ioc()) {}
+
+Connection::~Connection() = default;
+
+void Connection::start() {
+    connected_at_ = last_activity_ = broker_.clock().now_ms();
+    rbuf_.resize(kInitialReadBuffer);
+    read_more();
+}
+
+void Connection::read_more() {
+    if (closed_ || reading_ || state_ == State::Closing) return;
+    if (rlen_ == rbuf_.size()) rbuf_.resize(rbuf_.size() * 2);
+    reading_ = true;
+    transport_->async_read_some(
+        boost::asio::buffer(rbuf_.data() + rlen_, rbuf_.size() - rlen_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            self->reading_ = false;
+            if (ec) {
+                if (!self->closed_) {
+                    logger()->debug("client={} connection lost: {}", self->client_id_, ec.message());
+                    self->close_now();
+                }
+                return;
+            }
+            self->on_read(n);
+        });
+}
+
+void Connection::on_read(std::size_t n) {
+    if (closed_) return;
+    if (state_ == State::AwaitingConnect && rlen_ == 0 && n > 0 &&
+        net::looks_like_tls_client_hello({rbuf_.data(), n})) {
+        logger()->info("remote={} sent a TLS handshake to a plain MQTT listener; closing",
+                       transport_->remote_address());
+        close_now();
+        return;
+    }
+    rlen_ += n;
+    WorkerStats::add(worker_.stats().bytes_received, n);
+    last_activity_ = broker_.clock().now_ms();
+    if (!process_packets()) return;
+    read_more();
+}
+
+bool Connection::process_packets() {
+    std::size_t pos = 0;
+    const std::uint32_t limit = broker_.config().max_packet_size;
+    while (!closed_ && state_ != State::Closing) {
+        auto frame = mqtt::read_fixed_header({rbuf_.data() + pos, rlen_ - pos}, limit);
+        if (frame.status == mqtt::FrameStatus::Error) {
+            close_with(frame.error.reason, true, frame.error.message);
+            return false;
+        }
+        if (frame.status == mqtt::FrameStatus::NeedMore) {
+            if (frame.header.header_length > 0 && frame.header.total_length() > rbuf_.size() - pos) {
+                // Make room for the whole packet now that its size is known.
+                std::memmove(rbuf_.data(), rbuf_.data() + pos, rlen_ - pos);
+                rlen_ -= pos;
+                pos = 0;
+                rbuf_.resize(std::max(frame.header.total_length(), kInitialReadBuffer));
+            }
+            break;
+        }
+        std::size_t len = frame.header.total_length();
+        auto decoded = mqtt::decode({rbuf_.data() + pos, len}, version_);
+        pos += len;
+        if (!decoded) {
+            close_with(decoded.error().reason, true, decoded.error().message);
+            return false;
+        }
+        handle(std::move(*decoded));
+    }
+    if (pos > 0) {
+        std::memmove(rbuf_.data(), rbuf_.data() + pos, rlen_ - pos);
+        rlen_ -= pos;
+    }
+    if (rbuf_.size() > kShrinkAbove && rlen_ < kInitialReadBuffer) {
+        rbuf_.resize(kInitialReadBuffer);
+        rbuf_.shrink_to_fit();
+    }
+    return !closed_ && state_ != State::Closing;
+}
+
+// ---- output ----
+
+void Connection::append_packet(const mqtt::Packet& p) {
+    std::lock_guard lock(out_mutex_);
+    if (out_closed_) return;
+    std::size_t before = out_arena_.size();
+    mqtt::encode(p, version_, out_arena_);
+    std::size_t len = out_arena_.size() - before;
+    out_segments_.push_back({static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(len), {}});
+    out_bytes_ += len;
+    schedule_flush_locked();
+}
+
+bool Connection::send_publish(const Delivery& d, bool dup) {
+    const Message& m = *d.msg;
+    mqtt::Publish p;
+    p.dup = dup;
+    p.qos = d.qos;
+    p.retain = d.retain;
+    p.packet_id = d.packet_id;
+    if (version_ == mqtt::ProtocolVersion::v5) {
+        if (m.properties) p.properties = *m.properties;
+        p.properties.subscription_identifiers = d.subscription_ids;
+        if (m.expiry_at != 0) {
+            Millis left = m.expiry_at - broker_.clock().now_ms();
+            p.properties.message_expiry_interval =
+                static_cast<std::uint32_t>(std::max<Millis>(1, (left + 999) / 1000));
+        }
+        if (client_alias_max_ > 0) {
+            auto it = outbound_aliases_.find(m.topic);
+            if (it != outbound_aliases_.end()) {
+                p.properties.topic_alias = it->second;
+            } else if (outbound_aliases_.size() < client_alias_max_) {
+                auto alias = static_cast<std::uint16_t>(outbound_aliases_.size() + 1);
+                outbound_aliases_.emplace(m.topic, alias);
+                p.properties.topic_alias = alias;
+                p.topic = m.topic;
+            } else {
+                p.topic = m.topic;
+            }
+            if (p.topic.empty() && !p.properties.topic_alias) p.topic = m.topic;
+        } else {
+            p.topic = m.topic;
+        }
+    } else {
+        p.topic = m.topic;
+    }
+
+    std::lock_guard lock(out_mutex_);
+    if (out_closed_) return false;
+    if (d.qos == mqtt::QoS::AtMostOnce && out_bytes_ > broker_.config().max_pending_output) {
+        broker_.count_dropped();
+        return false;
+    }
+    std::size_t before = out_arena_.size();
+    mqtt::encode_publish_header(p, version_, out_arena_);
+    std::size_t header_len = out_arena_.size() - before;
+    if (client_max_packet_ != 0 && header_len + m.payload.size() > client_max_packet_) {
+        // The spec says to discard a message the client said it cannot take.
+        out_arena_.resize(before);
+        if (p.properties.topic_alias && !p.topic.empty()) outbound_aliases_.erase(m.topic);
+        broker_.count_dropped();
+        return false;
+    }
+    if (m.payload.size() <= kInlinePayload) {
+        out_arena_.insert(out_arena_.end(), m.payload.data(), m.payload.data() + m.payload.size());
+        out_segments_.push_back({static_cast<std::uint32_t>(before),
+                                 static_cast<std::uint32_t>(header_len + m.payload.size()), {}});
+    } else {
+        out_segments_.push_back(
+            {static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(header_len), {}});
+        out_segments_.push_back({0, 0, m.payload});
+    }
+    out_bytes_ += header_len + m.payload.size();
+    ++out_publishes_;
+    schedule_flush_locked();
+    return true;
+}
+
+void Connection::send_pubrel(std::uint16_t packet_id) {
+    append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrel, packet_id, mqtt::ReasonCode::Success, {}});
+}
+
+void Connection::schedule_flush_locked() {
+    if (flush_scheduled_) return;
+    flush_scheduled_ = true;
+    boost::asio::post(ioc_, [self = shared_from_this()] { self->flush(); });
+}
+
+void Connection::flush() {
+    if (closed_) return;
+    {
+        std::lock_guard lock(out_mutex_);
+        flush_scheduled_ = false;
+        if (writing_ || out_segments_.empty()) {
+            if (!writing_ && close_after_write_) {
+                // Nothing left to send: finish the close that was waiting for it.
+            } else {
+                return;
+            }
+        } else {
+            std::swap(w_arena_, out_arena_);
+            std::swap(w_segments_, out_segments_);
+            w_publishes_ = out_publishes_;
+            out_publishes_ = 0;
+            out_bytes_ = 0;
+        }
+    }
+    if (w_segments_.empty()) {
+        close_now();
+        return;
+    }
+    w_iov_.clear();
+    for (const auto& s : w_segments_) {
+        if (!s.payload.empty())
+            w_iov_.emplace_back(s.payload.data(), s.payload.size());
+        else
+            w_iov_.emplace_back(w_arena_.data() + s.offset, s.length);
+    }
+    writing_ = true;
+    transport_->async_write(w_iov_, [self = shared_from_this()](const boost::system::error_code& ec,
+                                                                std::size_t n) {
+        self->on_written(ec, n);
+    });
+}
+
+void Connection::on_written(const boost::system::error_code& ec, std::size_t n) {
+    writing_ = false;
+    if (ec) {
+        if (!closed_) close_now();
+        return;
+    }
+    WorkerStats::add(worker_.stats().bytes_sent, n);
+    WorkerStats::add(worker_.stats().messages_sent, w_publishes_);
+    w_segments_.clear();
+    w_arena_.clear();
+    if (w_arena_.capacity() > kShrinkAbove) w_arena_.shrink_to_fit();
+    bool more;
+    {
+        std::lock_guard lock(out_mutex_);
+        more = !out_segments_.empty();
+    }
+    if (more || close_after_write_) flush();
+}
+
+// ---- closing ----
+
+void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_view why) {
+    if (closed_ || state_ == State::Closing) return;
+    logger()->info("client={} remote={} closing: {} ({})", client_id_, transport_->remote_address(),
+                   why, mqtt::to_string(reason));
+    if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::Connected) {
+        append_packet(mqtt::Disconnect{reason, {}});
+    } else if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::AwaitingConnect &&
+               reason != mqtt::ReasonCode::Success) {
+        // Before CONNACK the reason goes in a CONNACK (spec 3.2.2.2).
+        append_packet(mqtt::Connack{false, reason, {}});
+    }
+    state_ = State::Closing;
+    close_after_write_ = true;
+    boost::asio::post(ioc_, [self = shared_from_this()] { self->flush(); });
+}
+
+void Connection::close_now() {
+    if (closed_) return;
+    closed_ = true;
+    state_ = State::Closed;
+    {
+        std::lock_guard lock(out_mutex_);
+        out_closed_ = true;
+        out_segments_.clear();
+        out_arena_.clear();
+    }
+    transport_->close();
+    on_closed();
+}
+
+void Connection::kick(mqtt::ReasonCode reason, bool resumed) {
+    boost::asio::post(ioc_, [self = shared_from_this(), reason, resumed] {
+        auto& will = self->will_;
+        if (resumed && will && will->properties.will_delay_interval.value_or(0) > 0) will.reset();
+        // The session already belongs to the new connection: forget it here.
+        self->session_.reset();
+        self->close_with(reason, true, "session taken over");
+    });
+}
+
+void Connection::shutdown_close() {
+    boost::asio::post(ioc_, [self = shared_from_this()] {
+        self->publish_will_on_close_ = false;
+        self->close_with(mqtt::ReasonCode::ServerShuttingDown, true, "server shutting down");
+    });
+}
+
+void Connection::check_timeouts(Millis now) {
+    if (closed_) return;
+    if (state_ == State::AwaitingConnect) {
+        if (now - connected_at_ > broker_.config().connect_timeout_ms) {
+            logger()->info("remote={} sent no CONNECT in time; closing", transport_->remote_address());
+            close_now();
+        }
+        return;
+    }
+    if (state_ == State::Closing) {
+        // A client that stopped reading cannot hold a closing connection open.
+        if (now - last_activity_ > 5000) close_now();
+        return;
+    }
+    if (keep_alive_s_ > 0 && now - last_activity_ > Millis{keep_alive_s_} * 1500) {
+        close_with(mqtt::ReasonCode::KeepAliveTimeout, true, "keepalive timeout");
+        last_activity_ = now;  // start the closing grace period
+    }
+}
+
+void Connection::on_closed() {
+    worker_.remove(this);
+    if (session_) {
+        std::optional<mqtt::Will> will;
+        if (publish_will_on_close_) will = std::move(will_);
+        broker_.disconnected(shared_from_this(), session_, std::move(will));
+        session_.reset();
+    } else if (publish_will_on_close_ && will_ && state_ != State::AwaitingConnect) {
+        broker_.disconnected(shared_from_this(), nullptr, std::move(will_));
+    }
+    will_.reset();
+}
+
+}  // namespace ts::broker

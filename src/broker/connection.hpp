@@ -1,0 +1,135 @@
+#pragma once
+// One client's network connection: reads and frames packets, hands them to
+// the broker, and writes what is queued for it. It lives on one event-loop
+// thread; other threads only append to its output (under out_mutex_) and
+// post a flush.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "broker/session.hpp"
+#include "mqtt/codec.hpp"
+#include "net/transport.hpp"
+
+namespace ts::broker {
+
+class Broker;
+class Worker;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(Broker& broker, Worker& worker, std::unique_ptr<net::Transport> transport);
+    ~Connection();
+
+    void start();
+
+    // --- any thread, caller holds the session's mutex ---
+    // Encodes a PUBLISH for this client. Returns false when it was not sent:
+    // larger than the client's maximum packet size, or (QoS 0) the client is
+    // not reading and its output is full.
+    bool send_publish(const Delivery& d, bool dup);
+    void send_pubrel(std::uint16_t packet_id);
+
+    // --- any thread ---
+    // Asks the connection to close from its own thread because its session
+    // was taken over. When the session `resumed` elsewhere, a will with a
+    // delay is dropped (the delay ended by reconnecting).
+    void kick(mqtt::ReasonCode reason, bool resumed);
+    // Closes with DISCONNECT 0x8B (5.0); the session is kept, no will is sent.
+    void shutdown_close();
+
+    // --- own thread ---
+    void check_timeouts(Millis now);
+    mqtt::ProtocolVersion version() const { return version_; }
+    const std::string& client_id() const { return client_id_; }
+    const net::Transport& transport() const { return *transport_; }
+    bool closed() const { return closed_; }
+
+private:
+    friend class ConnectionHandlers;
+    struct Segment {
+        std::uint32_t offset = 0;
+        std::uint32_t length = 0;
+        SharedBuffer payload;  // when set, the segment is this payload
+    };
+
+    void read_more();
+    void on_read(std::size_t n);
+    bool process_packets();
+    void handle(mqtt::Packet&& p);
+
+    // Output. append_packet may be called from any thread.
+    void append_packet(const mqtt::Packet& p);
+    void schedule_flush_locked();
+    void flush();
+    void on_written(const boost::system::error_code& ec, std::size_t n);
+
+    // Closing. `reason` is sent as DISCONNECT in 5.0 when `notify` is set.
+    void close_with(mqtt::ReasonCode reason, bool notify, std::string_view why);
+    void close_now();
+    void on_closed();
+
+    // Packet handlers (connection_handlers.cpp).
+    void on_connect(mqtt::Connect&& c);
+    void on_publish(mqtt::Publish&& p);
+    void on_pub_response(const mqtt::PubResponse& r);
+    void on_subscribe(mqtt::Subscribe&& s);
+    void on_unsubscribe(mqtt::Unsubscribe&& u);
+    void on_disconnect(const mqtt::Disconnect& d);
+    mqtt::ReasonCode resolve_topic_alias(mqtt::Publish& p);
+
+    Broker& broker_;
+    Worker& worker_;
+    std::unique_ptr<net::Transport> transport_;
+    boost::asio::io_context& ioc_;
+
+    // Own thread.
+    enum class State { AwaitingConnect, Connected, Closing, Closed } state_ = State::AwaitingConnect;
+    mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;
+    std::string client_id_;
+    SessionPtr session_;
+    std::optional<mqtt::Will> will_;
+    bool publish_will_on_close_ = true;
+    std::uint16_t keep_alive_s_ = 0;
+    Millis connected_at_ = 0;
+    Millis last_activity_ = 0;
+    std::vector<std::uint8_t> rbuf_;
+    std::size_t rlen_ = 0;
+    std::vector<std::string> inbound_aliases_;  // index = alias - 1
+    std::uint16_t inbound_qos2_count_ = 0;
+    bool closed_ = false;
+    bool reading_ = false;
+
+    // Limits the client announced in CONNECT (written before the session is
+    // attached, read under the session lock afterwards).
+    std::uint32_t client_max_packet_ = 0;  // 0: no limit beyond the protocol's
+    std::uint16_t client_alias_max_ = 0;
+    std::unordered_map<std::string, std::uint16_t> outbound_aliases_;  // guarded by session mutex
+
+    // Output, guarded by out_mutex_.
+    std::mutex out_mutex_;
+    std::vector<std::uint8_t> out_arena_;
+    std::vector<Segment> out_segments_;
+    std::size_t out_bytes_ = 0;
+    std::uint32_t out_publishes_ = 0;
+    bool flush_scheduled_ = false;
+    bool out_closed_ = false;
+
+    // Own thread: the batch being written.
+    std::vector<std::uint8_t> w_arena_;
+    std::vector<Segment> w_segments_;
+    std::vector<boost::asio::const_buffer> w_iov_;
+    std::uint32_t w_publishes_ = 0;
+    bool writing_ = false;
+    bool close_after_write_ = false;
+};
+
+using ConnectionPtr = std::shared_ptr<Connection>;
+
+}  // namespace ts::broker

@@ -1,0 +1,28 @@
+#pragma once
+// An application message as routed by the broker: immutable once published,
+// shared by pointer between every subscriber it is delivered to.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/shared_buffer.hpp"
+#include "mqtt/packets.hpp"
+
+namespace ts::broker {
+
+struct Message {
+    std::string topic;
+    SharedBuffer payload;
+    mqtt::QoS qos = mqtt::QoS::AtMostOnce;
+    bool retain = false;
+    // Properties forwarded to subscribers (topic alias and subscription
+    // identifiers removed); null when the publisher sent none.
+    std::shared_ptr<const mqtt::Properties> properties;
+    Millis expiry_at = 0;       // monotonic; 0: never expires
+    const void* origin = nullptr;  // the publishing session, for No Local
+};
+
+using MessagePtr = std::shared_ptr<const Message>;
+
+}  // namespace ts::broker

@@ -1,0 +1,82 @@
+#pragma once
+// An MQTT session: subscriptions, messages in flight and queued, and the
+// connection it is attached to (none while offline). It outlives connections
+// when its expiry interval is non-zero.
+//
+// Any thread may deliver to a session, so its state is guarded by `mutex`;
+// the lock is uncontended in the common case (one publisher thread at a time).
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker/message.hpp"
+#include "broker/subscription_index.hpp"
+#include "mqtt/packets.hpp"
+
+namespace ts::broker {
+
+class Connection;
+class Broker;
+
+// One message on its way to this session's client.
+struct Delivery {
+    MessagePtr msg;
+    mqtt::QoS qos = mqtt::QoS::AtMostOnce;
+    bool retain = false;
+    std::vector<std::uint32_t> subscription_ids;
+    std::shared_ptr<const ShareKey> share;
+    std::uint16_t packet_id = 0;
+    bool pubrel_pending = false;  // QoS 2: PUBREC received, waiting for PUBCOMP
+    bool persisted = false;       // written to the store; delete it when done
+    std::uint64_t seq = 0;
+};
+
+struct SessionSubscription {
+    mqtt::SubscriptionOptions options;
+    std::uint32_t subscription_id = 0;
+};
+
+class Session {
+public:
+    explicit Session(std::string id) : client_id(std::move(id)) {}
+
+    const std::string client_id;
+
+    std::mutex mutex;
+    // --- guarded by mutex ---
+    std::shared_ptr<Connection> conn;
+    mqtt::ProtocolVersion version = mqtt::ProtocolVersion::v311;
+    std::uint32_t expiry_interval_s = 0;
+    Millis disconnected_at = 0;  // monotonic, while offline
+    std::uint16_t send_window = 65535;  // the client's receive maximum
+    std::map<std::string, SessionSubscription, std::less<>> subscriptions;  // filter as given
+    std::deque<Delivery> inflight;  // in send order
+    std::deque<Delivery> queue;     // waiting for the window or for the client
+    std::vector<std::uint16_t> inbound_qos2;  // packet ids awaiting PUBREL
+    std::uint16_t next_packet_id = 1;
+    std::uint64_t next_seq = 1;
+    bool ended = false;
+    // A will waiting for its delay while the client is away.
+    std::optional<mqtt::Will> pending_will;
+    Millis pending_will_at = 0;
+    // --- end guarded ---
+
+    bool online() const { return online_.load(std::memory_order_relaxed); }
+    void set_online(bool v) { online_.store(v, std::memory_order_relaxed); }
+    bool persistent() const { return expiry_interval_s > 0; }
+
+    // Next packet identifier not in flight. Caller holds mutex.
+    std::uint16_t allocate_packet_id();
+
+private:
+    std::atomic<bool> online_{false};
+};
+
+using SessionPtr = std::shared_ptr<Session>;
+
+}  // namespace ts::broker

@@ -1,0 +1,59 @@
+#include "broker/worker.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "broker/broker.hpp"
+#include "broker/connection.hpp"
+
+namespace ts::broker {
+
+Worker::Worker(Broker& broker, std::size_t index) : broker_(broker), index_(index), ioc_(1), tick_(ioc_) {}
+
+Worker::~Worker() {
+    if (thread_.joinable()) {
+        ioc_.stop();
+        thread_.join();
+    }
+}
+
+void Worker::add(std::shared_ptr<Connection> c) {
+    Connection* key = c.get();
+    connections_.emplace(key, std::move(c));
+    stats_.connections.store(connections_.size(), std::memory_order_relaxed);
+}
+
+void Worker::remove(Connection* c) {
+    connections_.erase(c);
+    stats_.connections.store(connections_.size(), std::memory_order_relaxed);
+}
+
+void Worker::arm_tick() {
+    // Keepalive and connect timeouts are checked by one sweep per worker
+    // rather than a timer per connection: cheaper with many idle clients.
+    tick_.expires_after(std::chrono::milliseconds(250));
+    tick_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        Millis now = broker_.clock().now_ms();
+        std::vector<std::shared_ptr<Connection>> conns;
+        conns.reserve(connections_.size());
+        for (auto& [k, c] : connections_) conns.push_back(c);
+        for (auto& c : conns) c->check_timeouts(now);
+        arm_tick();
+    });
+}
+
+void Worker::start() {
+    arm_tick();
+    thread_ = std::thread([this] {
+        auto guard = boost::asio::make_work_guard(ioc_);
+        ioc_.run();
+    });
+}
+
+void Worker::stop() { ioc_.stop(); }
+
+void Worker::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ts::broker
