@@ -16,38 +16,38 @@
 namespace ts::store {
 
 struct RetainedRecord {
-    std::string topic;
-    std::string payload;
+    std::string topic{};
+    std::string payload{};
     std::uint8_t qos = 0;
-    std::string properties;        // opaque blob written by the broker
+    std::string properties{};         // opaque blob written by the broker
     std::int64_t expiry_wall_ms = 0;  // 0: never expires
 };
 
 struct SessionRecord {
-    std::string client_id;
-    std::uint32_t expiry_interval_s = 0;  // 0xFFFFFFFF: never expires
+    std::string client_id{};
+    std::uint32_t expiry_interval_s = 0;    // 0xFFFFFFFF: never expires
     std::int64_t disconnected_wall_ms = 0;  // 0: connected at the last write
     std::uint8_t protocol_version = 4;
 };
 
 struct SubscriptionRecord {
-    std::string client_id;
-    std::string filter;  // as subscribed, "$share/group/..." included
-    std::uint8_t options = 0;  // the SUBSCRIBE options byte
+    std::string client_id{};
+    std::string filter{};               // as subscribed, "$share/group/..." included
+    std::uint8_t options = 0;           // the SUBSCRIBE options byte
     std::uint32_t subscription_id = 0;  // 0: none
 };
 
 struct QueuedMessageRecord {
-    std::string client_id;
+    std::string client_id{};
     std::uint64_t seq = 0;  // per-session order of delivery
-    std::string topic;
-    std::string payload;
+    std::string topic{};
+    std::string payload{};
     std::uint8_t qos = 1;
     bool retain = false;
-    std::string properties;        // opaque blob written by the broker
+    std::string properties{};         // opaque blob written by the broker
     std::int64_t expiry_wall_ms = 0;  // 0: never expires
-    std::uint16_t packet_id = 0;   // non-zero when it was in flight
-    bool pubrel_pending = false;   // QoS 2: PUBREC received, PUBREL to resend
+    std::uint16_t packet_id = 0;      // non-zero when it was in flight
+    bool pubrel_pending = false;      // QoS 2: PUBREC received, PUBREL to resend
 };
 
 struct BrokerSnapshot {
@@ -57,8 +57,19 @@ struct BrokerSnapshot {
     std::vector<QueuedMessageRecord> messages;  // ordered by client_id, seq
 };
 
+// Counters of the write path, for metrics and tests.
+struct BrokerStateStats {
+    std::uint64_t queued_ops = 0;     // put/delete calls accepted
+    std::uint64_t coalesced_ops = 0;  // skipped because a later write in the batch overwrote them
+    std::uint64_t committed_ops = 0;  // written in a committed transaction
+    std::uint64_t committed_batches = 0;
+    std::uint64_t write_errors = 0;  // failed transactions (each retry counts) and rejected writes
+    std::uint64_t dropped_ops = 0;   // lost: rejected by SQLite, or given up on at shutdown
+    std::uint64_t backlog_ops = 0;   // queued or being written now
+};
+
 class BrokerStateStore {
-public:
+  public:
     virtual ~BrokerStateStore() = default;
 
     // Reads everything back at startup (blocking; called before serving).
@@ -75,14 +86,33 @@ public:
     virtual void put_message(QueuedMessageRecord m) = 0;  // insert or replace (client_id, seq)
     virtual void delete_message(std::string client_id, std::uint64_t seq) = 0;
 
-    // Blocks until every write queued before the call is committed.
+    // Blocks until every write queued before the call is committed (or, in
+    // the SQLite store, given up on; see open_sqlite_broker_state).
     virtual void flush() = 0;
+
+    virtual BrokerStateStats stats() const { return {}; }
 };
 
 // A store that keeps nothing (persistence turned off).
 std::unique_ptr<BrokerStateStore> make_null_broker_state();
 
 // The embedded SQLite store at `path` (created with its schema when absent).
-Expected<std::unique_ptr<BrokerStateStore>, Error> open_sqlite_broker_state(const std::string& path);
+// A single writer thread applies each drained batch of writes in one
+// transaction. When a transaction fails for a reason that may pass (disk
+// full, I/O error, lock held by another process), the writer logs, keeps the
+// batch and retries it with a backoff, so flush() waits meanwhile; only on
+// destruction does it give up after a few attempts, logging what it dropped.
+// A write SQLite rejects outright (a payload over its size limit) is logged
+// and dropped alone.
+Expected<std::unique_ptr<BrokerStateStore>, Error> open_sqlite_broker_state(
+    const std::string& path);
+
+struct SqliteBrokerStateOptions {
+    // How long a write waits for a lock held by another connection to the
+    // file before the batch counts as failed and is retried.
+    int busy_timeout_ms = 5000;
+};
+Expected<std::unique_ptr<BrokerStateStore>, Error> open_sqlite_broker_state(
+    const std::string& path, const SqliteBrokerStateOptions& options);
 
 }  // namespace ts::store
