@@ -65,6 +65,10 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     if (!config_.allow_anonymous && !c.username)
         return {ReasonCode::BadUserNameOrPassword, false, nullptr};
     if (c.client_id.empty()) c.client_id = assign_client_id();
+    std::uint64_t open = 0;
+    for (const auto& w : workers_) open += w->stats().connections.load(std::memory_order_relaxed);
+    // `open` counts this connection too.
+    if (open > config_.max_clients) return {ReasonCode::ServerBusy, false, nullptr};
     const bool v5 = c.version == mqtt::ProtocolVersion::v5;
     std::uint32_t expiry = v5 ? std::min(c.properties.session_expiry_interval.value_or(0),
                                          config_.max_session_expiry)

@@ -91,6 +91,14 @@ bool Connection::process_packets() {
         auto decoded = mqtt::decode({rbuf_.data() + pos, len}, version_);
         pos += len;
         if (!decoded) {
+            if (state_ == State::AwaitingConnect &&
+                decoded.error().reason == mqtt::ReasonCode::UnsupportedProtocolVersion) {
+                // Answer in the 3.1.1 format every client version can read
+                // (return code 1, "unacceptable protocol version").
+                append_packet(mqtt::Connack{false, mqtt::ReasonCode::UnsupportedProtocolVersion, {}});
+                close_with(decoded.error().reason, false, decoded.error().message);
+                return false;
+            }
             close_with(decoded.error().reason, true, decoded.error().message);
             return false;
         }

@@ -14,7 +14,7 @@
 namespace ts::mqtt {
 
 enum class ProtocolVersion : std::uint8_t {
-    v31 = 3,   // "MQIsdp"; accepted and treated as 3.1.1
+    v31 = 3,  // "MQIsdp"; accepted and treated as 3.1.1
     v311 = 4,
     v5 = 5,
 };
@@ -45,6 +45,7 @@ struct Will {
     QoS qos = QoS::AtMostOnce;
     bool retain = false;
     Properties properties;  // will properties (5.0)
+    bool operator==(const Will&) const = default;
 };
 
 struct Connect {
@@ -56,22 +57,25 @@ struct Connect {
     std::optional<std::string> username;
     std::optional<std::string> password;  // binary data
     Properties properties;
+    bool operator==(const Connect&) const = default;
 };
 
 struct Connack {
     bool session_present = false;
     ReasonCode reason = ReasonCode::Success;
     Properties properties;
+    bool operator==(const Connack&) const = default;
 };
 
 struct Publish {
     bool dup = false;
     QoS qos = QoS::AtMostOnce;
     bool retain = false;
-    std::string topic;  // may be empty in 5.0 when a topic alias is used
+    std::string topic;            // may be empty in 5.0 when a topic alias is used
     std::uint16_t packet_id = 0;  // present only for QoS 1 and 2
     SharedBuffer payload;
     Properties properties;
+    bool operator==(const Publish&) const = default;
 };
 
 // PUBACK, PUBREC, PUBREL, PUBCOMP share one shape.
@@ -80,6 +84,7 @@ struct PubResponse {
     std::uint16_t packet_id = 0;
     ReasonCode reason = ReasonCode::Success;
     Properties properties;
+    bool operator==(const PubResponse&) const = default;
 };
 
 enum class RetainHandling : std::uint8_t {
@@ -99,43 +104,54 @@ struct SubscriptionOptions {
 struct TopicSubscription {
     std::string filter;
     SubscriptionOptions options;
+    bool operator==(const TopicSubscription&) const = default;
 };
 
 struct Subscribe {
     std::uint16_t packet_id = 0;
     std::vector<TopicSubscription> topics;
     Properties properties;
+    bool operator==(const Subscribe&) const = default;
 };
 
 struct Suback {
     std::uint16_t packet_id = 0;
     std::vector<ReasonCode> reasons;  // 3.1.1: 0,1,2 or 0x80
     Properties properties;
+    bool operator==(const Suback&) const = default;
 };
 
 struct Unsubscribe {
     std::uint16_t packet_id = 0;
     std::vector<std::string> filters;
     Properties properties;
+    bool operator==(const Unsubscribe&) const = default;
 };
 
 struct Unsuback {
     std::uint16_t packet_id = 0;
     std::vector<ReasonCode> reasons;  // 5.0 only; 3.1.1 UNSUBACK has none
     Properties properties;
+    bool operator==(const Unsuback&) const = default;
 };
 
-struct Pingreq {};
-struct Pingresp {};
+struct Pingreq {
+    bool operator==(const Pingreq&) const = default;
+};
+struct Pingresp {
+    bool operator==(const Pingresp&) const = default;
+};
 
 struct Disconnect {
     ReasonCode reason = ReasonCode::Success;
     Properties properties;
+    bool operator==(const Disconnect&) const = default;
 };
 
 struct Auth {
     ReasonCode reason = ReasonCode::Success;
     Properties properties;
+    bool operator==(const Auth&) const = default;
 };
 
 using Packet = std::variant<Connect, Connack, Publish, PubResponse, Subscribe, Suback, Unsubscribe,
