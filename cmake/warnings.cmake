@@ -13,4 +13,4 @@ if(THINGSTEAD_SANITIZE)
 endif()
 # Boost.Asio: use std::invoke_result and avoid deprecated interfaces.
 target_compile_definitions(thingstead_options INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED)
