@@ -135,6 +135,7 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
     p.qos = d.qos;
     p.retain = d.retain;
     p.packet_id = d.packet_id;
+    p.payload = m.payload;  // the header's remaining length counts it
     if (version_ == mqtt::ProtocolVersion::v5) {
         if (m.properties) p.properties = *m.properties;
         p.properties.subscription_identifiers = d.subscription_ids;
@@ -224,7 +225,9 @@ void Connection::flush() {
         }
     }
     if (w_segments_.empty()) {
-        close_now();
+        // Everything before the close is written: let the peer read it (TLS
+        // close_notify, WebSocket close frame, TCP FIN) rather than reset.
+        close_now(true);
         return;
     }
     w_iov_.clear();
@@ -278,7 +281,7 @@ void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_vi
     boost::asio::post(ioc_, [self = shared_from_this()] { self->flush(); });
 }
 
-void Connection::close_now() {
+void Connection::close_now(bool graceful) {
     if (closed_) return;
     closed_ = true;
     state_ = State::Closed;
@@ -288,7 +291,10 @@ void Connection::close_now() {
         out_segments_.clear();
         out_arena_.clear();
     }
-    transport_->close();
+    if (graceful)
+        transport_->shutdown();
+    else
+        transport_->close();
     on_closed();
 }
 

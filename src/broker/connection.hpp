@@ -72,7 +72,7 @@ private:
 
     // Closing. `reason` is sent as DISCONNECT in 5.0 when `notify` is set.
     void close_with(mqtt::ReasonCode reason, bool notify, std::string_view why);
-    void close_now();
+    void close_now(bool graceful = false);
     void on_closed();
 
     // Packet handlers (connection_handlers.cpp).
