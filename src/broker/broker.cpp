@@ -61,14 +61,29 @@ std::string Broker::assign_client_id() {
 }
 
 ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
-    if (stopping_) return {ReasonCode::ServerUnavailable, false, nullptr};
-    if (!config_.allow_anonymous && !c.username)
-        return {ReasonCode::BadUserNameOrPassword, false, nullptr};
+    if (stopping_) return {ReasonCode::ServerUnavailable, false, nullptr, nullptr};
+    IdentityPtr identity;
+    std::string session_key;
+    if (authenticator_) {
+        const auto& t = conn->transport();
+        auto auth = authenticator_->authenticate({c, t.remote_address(), t.kind()});
+        if (auth.reason != ReasonCode::Success) {
+            logger()->info("remote={} client={} refused: {} ({})", t.remote_address(), c.client_id,
+                           auth.why, mqtt::to_string(auth.reason));
+            return {auth.reason, false, nullptr, nullptr};
+        }
+        identity = std::move(auth.identity);
+        session_key = std::move(auth.session_key);
+    } else if (!config_.allow_anonymous && !c.username) {
+        return {ReasonCode::BadUserNameOrPassword, false, nullptr, nullptr};
+    }
+    if (!identity) identity = std::make_shared<const ClientIdentity>(ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
     if (c.client_id.empty()) c.client_id = assign_client_id();
+    const std::string key = session_key.empty() ? c.client_id : session_key;
     std::uint64_t open = 0;
     for (const auto& w : workers_) open += w->stats().connections.load(std::memory_order_relaxed);
     // `open` counts this connection too.
-    if (open > config_.max_clients) return {ReasonCode::ServerBusy, false, nullptr};
+    if (open > config_.max_clients) return {ReasonCode::ServerBusy, false, nullptr, nullptr};
     const bool v5 = c.version == mqtt::ProtocolVersion::v5;
     std::uint32_t expiry = v5 ? std::min(c.properties.session_expiry_interval.value_or(0),
                                          config_.max_session_expiry)
@@ -79,7 +94,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     {
         std::lock_guard reg(sessions_mutex_);
         SessionPtr s;
-        if (auto it = sessions_.find(c.client_id); it != sessions_.end()) {
+        if (auto it = sessions_.find(key); it != sessions_.end()) {
             s = it->second;
             std::unique_lock lock(s->mutex);
             if (s->conn) {
@@ -101,8 +116,8 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         if (s) {
             result.session_present = true;
         } else {
-            s = std::make_shared<Session>(c.client_id);
-            sessions_[c.client_id] = s;
+            s = std::make_shared<Session>(key);
+            sessions_[key] = s;
         }
         std::lock_guard lock(s->mutex);
         s->version = c.version;
@@ -111,8 +126,8 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         s->disconnected_at = 0;
         if (s->persistent()) persist_session_locked(*s);
         result.session = s;
+        result.identity = identity;
     }
-    (void)conn;
     if (will_to_publish) publish_will(std::move(*will_to_publish));
     return result;
 }
@@ -243,6 +258,7 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::o
             if (will) publish_will(std::move(*will));
             return;
         }
+        if (observer_) observer_->on_offline(*conn->identity(), conn->transport().remote_address());
         s->conn.reset();
         s->set_online(false);
         s->disconnected_at = clock_.now_ms();
@@ -429,6 +445,30 @@ void Broker::stop() {
     for (auto& w : workers_) w->stop();
     for (auto& w : workers_) w->join();
     store_.flush();
+}
+
+}  // namespace ts::broker
+
+namespace ts::broker {
+
+void Broker::disconnect_matching(std::function<bool(const ClientIdentity&)> match, mqtt::ReasonCode reason) {
+    auto shared_match = std::make_shared<std::function<bool(const ClientIdentity&)>>(std::move(match));
+    for (auto& w : workers_) {
+        boost::asio::post(w->ioc(), [&w = *w, shared_match, reason] {
+            w.for_each_connection([&](const ConnectionPtr& c) {
+                if (c->identity() && (*shared_match)(*c->identity())) c->close_for(reason, "closed by an administrator");
+            });
+        });
+    }
+}
+
+void Broker::publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain) {
+    auto m = std::make_shared<Message>();
+    m->topic = std::move(topic);
+    m->payload = SharedBuffer::copy_of(payload);
+    m->qos = qos;
+    m->retain = retain;
+    publish(m);
 }
 
 }  // namespace ts::broker

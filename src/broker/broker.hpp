@@ -2,6 +2,7 @@
 // The broker: owns the event-loop workers, the session registry, the
 // subscription index and retained messages, and routes every publication.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -12,6 +13,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "broker/authenticator.hpp"
 #include "broker/config.hpp"
 #include "broker/message.hpp"
 #include "broker/retained_store.hpp"
@@ -34,6 +36,7 @@ struct ConnectResult {
     mqtt::ReasonCode reason = mqtt::ReasonCode::Success;
     bool session_present = false;
     SessionPtr session;
+    IdentityPtr identity;
 };
 
 class Broker {
@@ -50,6 +53,18 @@ public:
     // Graceful stop: 5.0 clients get DISCONNECT 0x8B, persistent sessions and
     // retained messages are flushed to the store, threads are joined.
     void stop();
+
+    // Plugged in by app/ before start(); without an authenticator every
+    // client is anonymous and may use every topic.
+    void set_authenticator(Authenticator* a) { authenticator_ = a; }
+    void set_observer(ConnectionObserver* o) { observer_ = o; }
+    Authenticator* authenticator() const { return authenticator_; }
+    ConnectionObserver* observer() const { return observer_; }
+    // Closes every connection whose identity `match` accepts (a device was
+    // disabled or deleted), from each connection's own thread.
+    void disconnect_matching(std::function<bool(const ClientIdentity&)> match, mqtt::ReasonCode reason);
+    // Publishes a message from the platform itself (API, status messages).
+    void publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain);
 
     const BrokerConfig& config() const { return config_; }
     const Clock& clock() const { return clock_; }
@@ -92,6 +107,8 @@ private:
 
     BrokerConfig config_;
     const Clock& clock_;
+    Authenticator* authenticator_ = nullptr;
+    ConnectionObserver* observer_ = nullptr;
     store::BrokerStateStore& store_;
     std::vector<std::unique_ptr<Worker>> workers_;
     std::unique_ptr<boost::asio::steady_timer> housekeeping_timer_;

@@ -13,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "broker/authenticator.hpp"
 #include "broker/session.hpp"
 #include "mqtt/codec.hpp"
 #include "net/transport.hpp"
@@ -43,6 +44,11 @@ public:
     void kick(mqtt::ReasonCode reason, bool resumed);
     // Closes with DISCONNECT 0x8B (5.0); the session is kept, no will is sent.
     void shutdown_close();
+
+    // --- own thread ---
+    // Closes with `reason` (sent as DISCONNECT in 5.0).
+    void close_for(mqtt::ReasonCode reason, std::string_view why) { close_with(reason, true, why); }
+    const IdentityPtr& identity() const { return identity_; }
 
     // --- own thread ---
     void check_timeouts(Millis now);
@@ -94,6 +100,7 @@ private:
     mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;
     std::string client_id_;
     SessionPtr session_;
+    IdentityPtr identity_;
     std::optional<mqtt::Will> will_;
     bool publish_will_on_close_ = true;
     std::uint16_t keep_alive_s_ = 0;

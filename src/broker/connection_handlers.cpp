@@ -114,6 +114,7 @@ void Connection::on_connect(mqtt::Connect&& c) {
     keep_alive_s_ = c.keep_alive;
     will_ = std::move(c.will);
     session_ = result.session;
+    identity_ = result.identity;
     inbound_aliases_.clear();
     state_ = State::Connected;
     append_packet(ack);
@@ -122,10 +123,13 @@ void Connection::on_connect(mqtt::Connect&& c) {
                     keep_alive_s_, result.session_present);
 
     // Attach: from now on other threads deliver straight to this connection.
-    std::lock_guard lock(session_->mutex);
-    session_->conn = shared_from_this();
-    session_->set_online(true);
-    broker_.resume_locked(*session_);
+    {
+        std::lock_guard lock(session_->mutex);
+        session_->conn = shared_from_this();
+        session_->set_online(true);
+        broker_.resume_locked(*session_);
+    }
+    if (auto* o = broker_.observer()) o->on_online(*identity_, transport_->remote_address());
 }
 
 ReasonCode Connection::resolve_topic_alias(mqtt::Publish& p) {
@@ -160,6 +164,17 @@ void Connection::on_publish(mqtt::Publish&& p) {
     }
     if (p.retain && !cfg.retain_available) {
         close_with(ReasonCode::RetainNotSupported, true, "retain not supported");
+        return;
+    }
+    if (auto* auth = broker_.authenticator(); auth && !auth->may_publish(*identity_, p.topic)) {
+        // 5.0 says why in the acknowledgement; 3.1.1 has no way to, so the
+        // message is acknowledged and dropped (spec 3.3.5), and logged.
+        logger()->info("client={} ({}) may not publish to {}: dropped", client_id_, identity_->name, p.topic);
+        auto rc = version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized : ReasonCode::Success;
+        if (p.qos == mqtt::QoS::AtLeastOnce)
+            append_packet(mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, rc, {}});
+        else if (p.qos == mqtt::QoS::ExactlyOnce)
+            append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, rc, {}});
         return;
     }
     if (p.qos == mqtt::QoS::ExactlyOnce) {
@@ -231,8 +246,12 @@ void Connection::on_subscribe(mqtt::Subscribe&& s) {
         else if (!mqtt::is_valid_topic_filter(f) || f.size() > broker_.config().max_topic_length ||
                  count_levels(f) > broker_.config().max_topic_levels)
             rc = ReasonCode::TopicFilterInvalid;
+        else if (auto* auth = broker_.authenticator(); auth && !auth->may_subscribe(*identity_, f))
+            rc = ReasonCode::NotAuthorized;
         else
             rc = ReasonCode::Success;
+        if (rc == ReasonCode::NotAuthorized)
+            logger()->info("client={} ({}) may not subscribe to {}", client_id_, identity_->name, t.filter);
         reasons.push_back(rc);
     }
     if (version_ == mqtt::ProtocolVersion::v5) {
