@@ -83,6 +83,8 @@ int serve(const ServeConfig& cfg) {
         o.port = spec.port;
         o.kind = spec.kind;
         o.websocket_path = cfg.ws_path;
+        // The plain port answers TLS too when TLS is configured (device SDKs
+        // that use TLS on 1883).
         o.tls = tls;
         auto l = net::Listener::start(broker.contexts(), o,
                                       [&broker](std::size_t i, std::unique_ptr<net::Transport> t) {

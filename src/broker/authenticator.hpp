@@ -33,6 +33,9 @@ struct AuthResult {
     // the client id. Devices use their identity, since SDKs put a fresh
     // timestamp into the client id on every connection.
     std::string session_key;
+    // Sent as the Assigned Client Identifier (5.0) when set: SDKs that let
+    // the server choose send a client id with an empty identifier part.
+    std::string assigned_client_id;
     std::string why;  // for the log when refused
 };
 

@@ -21,6 +21,12 @@ const std::shared_ptr<spdlog::logger>& logger() {
 }
 using mqtt::ReasonCode;
 constexpr std::uint32_t kNeverExpires = 0xFFFFFFFF;
+
+ConnectResult refused(ReasonCode rc) {
+    ConnectResult r;
+    r.reason = rc;
+    return r;
+}
 }  // namespace
 
 Broker::Broker(BrokerConfig config, const Clock& clock, store::BrokerStateStore& store)
@@ -61,21 +67,23 @@ std::string Broker::assign_client_id() {
 }
 
 ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
-    if (stopping_) return {ReasonCode::ServerUnavailable, false, nullptr, nullptr};
+    if (stopping_) return refused(ReasonCode::ServerUnavailable);
     IdentityPtr identity;
     std::string session_key;
+    std::string assigned;
     if (authenticator_) {
         const auto& t = conn->transport();
         auto auth = authenticator_->authenticate({c, t.remote_address(), t.kind()});
         if (auth.reason != ReasonCode::Success) {
             logger()->info("remote={} client={} refused: {} ({})", t.remote_address(), c.client_id,
                            auth.why, mqtt::to_string(auth.reason));
-            return {auth.reason, false, nullptr, nullptr};
+            return refused(auth.reason);
         }
         identity = std::move(auth.identity);
         session_key = std::move(auth.session_key);
+        assigned = std::move(auth.assigned_client_id);
     } else if (!config_.allow_anonymous && !c.username) {
-        return {ReasonCode::BadUserNameOrPassword, false, nullptr, nullptr};
+        return refused(ReasonCode::BadUserNameOrPassword);
     }
     if (!identity) identity = std::make_shared<const ClientIdentity>(ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
     if (c.client_id.empty()) c.client_id = assign_client_id();
@@ -83,7 +91,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     std::uint64_t open = 0;
     for (const auto& w : workers_) open += w->stats().connections.load(std::memory_order_relaxed);
     // `open` counts this connection too.
-    if (open > config_.max_clients) return {ReasonCode::ServerBusy, false, nullptr, nullptr};
+    if (open > config_.max_clients) return refused(ReasonCode::ServerBusy);
     const bool v5 = c.version == mqtt::ProtocolVersion::v5;
     std::uint32_t expiry = v5 ? std::min(c.properties.session_expiry_interval.value_or(0),
                                          config_.max_session_expiry)
@@ -127,6 +135,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         if (s->persistent()) persist_session_locked(*s);
         result.session = s;
         result.identity = identity;
+        result.assigned_client_id = std::move(assigned);
     }
     if (will_to_publish) publish_will(std::move(*will_to_publish));
     return result;

@@ -37,6 +37,7 @@ struct ConnectResult {
     bool session_present = false;
     SessionPtr session;
     IdentityPtr identity;
+    std::string assigned_client_id;  // from the authenticator, for CONNACK
 };
 
 class Broker {

@@ -97,7 +97,10 @@ void Connection::on_connect(mqtt::Connect&& c) {
     ack.session_present = result.session_present;
     if (v5) {
         auto& p = ack.properties;
-        if (assigned) p.assigned_client_identifier = client_id_;
+        if (!result.assigned_client_id.empty())
+            p.assigned_client_identifier = result.assigned_client_id;
+        else if (assigned)
+            p.assigned_client_identifier = client_id_;
         if (c.keep_alive > cfg.max_keepalive || (c.keep_alive == 0 && cfg.max_keepalive < 65535)) {
             c.keep_alive = cfg.max_keepalive;
             p.server_keep_alive = cfg.max_keepalive;

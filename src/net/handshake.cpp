@@ -186,6 +186,68 @@ private:
     bool finished_ = false;
 };
 
+// On a plain port that also serves TLS: waits (under the handshake deadline)
+// for the first bytes without consuming them, then hands the socket to a TLS
+// handshake when they start a ClientHello, or to the plain TCP transport.
+class TlsSniffer : public std::enable_shared_from_this<TlsSniffer> {
+public:
+    TlsSniffer(std::shared_ptr<const AcceptContext> ctx, std::size_t index, tcp::socket socket, Peer peer)
+        : ctx_(std::move(ctx)), index_(index), socket_(std::move(socket)), peer_(std::move(peer)),
+          timer_(socket_.get_executor()) {}
+
+    void start() {
+        timer_.expires_after(ctx_->opts.handshake_timeout);
+        timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+            if (ec || self->done_) return;
+            self->done_ = true;
+            error_code ignored;
+            self->socket_.close(ignored);
+        });
+        wait();
+    }
+
+private:
+    void wait() {
+        socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+            if (self->done_) return;
+            if (ec) return self->finish_closed();
+            self->peek();
+        });
+    }
+
+    void peek() {
+        std::uint8_t first[3];
+        error_code ec;
+        std::size_t n = socket_.receive(boost::asio::buffer(first), tcp::socket::message_peek, ec);
+        if (ec || n == 0) return finish_closed();
+        // A ClientHello record starts 0x16 0x03; decide on what has arrived.
+        bool tls = first[0] == 0x16 && (n < 2 || first[1] == 0x03);
+        done_ = true;
+        timer_.cancel();
+        if (tls) {
+            auto& ssl = *ctx_->opts.tls;
+            std::make_shared<Handshake<TlsStream>>(ctx_, index_, std::move(peer_), std::move(socket_), ssl)
+                ->start();
+        } else {
+            ctx_->deliver(index_, make_tcp_transport(std::move(socket_), std::move(peer_)));
+        }
+    }
+
+    void finish_closed() {
+        done_ = true;
+        timer_.cancel();
+        error_code ignored;
+        socket_.close(ignored);
+    }
+
+    std::shared_ptr<const AcceptContext> ctx_;
+    std::size_t index_;
+    tcp::socket socket_;
+    Peer peer_;
+    boost::asio::steady_timer timer_;
+    bool done_ = false;
+};
+
 }  // namespace
 
 void start_handshake(std::shared_ptr<const AcceptContext> ctx, std::size_t index,
@@ -193,6 +255,11 @@ void start_handshake(std::shared_ptr<const AcceptContext> ctx, std::size_t index
     using Kind = ListenerOptions::Kind;
     switch (ctx->opts.kind) {
         case Kind::Tcp:
+            if (ctx->opts.tls) {
+                std::make_shared<TlsSniffer>(std::move(ctx), index, std::move(socket), std::move(peer))
+                    ->start();
+                return;
+            }
             ctx->deliver(index, make_tcp_transport(std::move(socket), std::move(peer)));
             return;
         case Kind::Tls: {

@@ -32,7 +32,10 @@ struct ListenerOptions {
     std::uint16_t port = 0;
     enum class Kind { Tcp, Tls, WebSocket, WebSocketTls } kind = Kind::Tcp;
     std::string websocket_path = "/mqtt";
-    std::shared_ptr<boost::asio::ssl::context> tls;  // for Tls / WebSocketTls
+    // For Tls / WebSocketTls. Set on a Tcp listener, it serves TLS too: a
+    // connection whose first byte starts a TLS ClientHello gets a TLS
+    // handshake (some device SDKs use TLS on the plain MQTT port).
+    std::shared_ptr<boost::asio::ssl::context> tls;
     std::chrono::milliseconds handshake_timeout{
         10000};  // TLS + WS handshake must finish within this
     std::size_t max_websocket_message = 16 * 1024 * 1024;
