@@ -169,7 +169,7 @@ private:
         socket.set_option(tcp::no_delay(true), ignored);
         detail::Peer peer;
         if (!detail::peer_of(socket, peer)) return;  // already reset by the peer
-        if (ctx_->opts.kind == ListenerOptions::Kind::Tcp)
+        if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls)
             ctx_->deliver(index_, detail::make_tcp_transport(std::move(socket), std::move(peer)));
         else
             detail::start_handshake(ctx_, index_, std::move(socket), std::move(peer));
