@@ -61,6 +61,14 @@ void Connection::on_read(std::size_t n) {
         close_now();
         return;
     }
+    if (state_ == State::AwaitingConnect && rlen_ == 0 && n > 0 && rbuf_[0] != 0x10) {
+        // The first packet must be a CONNECT (spec 3.1): no need to wait for
+        // the rest of whatever this is.
+        logger()->info("remote={} first packet is not CONNECT (byte 0x{:02x}); closing",
+                       transport_->remote_address(), rbuf_[0]);
+        close_now();
+        return;
+    }
     rlen_ += n;
     WorkerStats::add(worker_.stats().bytes_received, n);
     last_activity_ = broker_.clock().now_ms();

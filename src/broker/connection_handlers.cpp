@@ -110,9 +110,12 @@ void Connection::on_connect(mqtt::Connect&& c) {
         p.receive_maximum = cfg.max_inflight;
         p.maximum_packet_size = cfg.max_packet_size;
         p.topic_alias_maximum = cfg.topic_alias_maximum;
-        if (!cfg.retain_available) p.retain_available = 0;
-        // Wildcards, subscription identifiers and shared subscriptions are all
-        // available, which is what absent properties mean.
+        // Absent would mean "available" too; stating them helps clients that
+        // log the server's capabilities.
+        p.retain_available = cfg.retain_available ? 1 : 0;
+        p.wildcard_subscription_available = 1;
+        p.subscription_identifier_available = 1;
+        p.shared_subscription_available = 1;
     }
     keep_alive_s_ = c.keep_alive;
     will_ = std::move(c.will);
