@@ -1,0 +1,70 @@
+#include "registry/registry_schema.hpp"
+
+namespace ts::registry {
+
+namespace {
+
+// Secrets are BLOBs sealed by SecretBox (nonce || ciphertext || tag), never
+// text. registry_meta holds the master key check value, so a registry
+// opened with another key fails at open instead of at the first CONNECT.
+// Devices reference their product without ON DELETE CASCADE: a product with
+// devices must not be deletable, and the constraint says so a second time.
+// Tags and topic classes go with their owner. Topic classes keep a rowid:
+// it records the order they were added in, which listings preserve. enum columns hold the API
+// spellings ("device", "pub", ...), which are stable by contract.
+constexpr store::Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE registry_meta (
+    name  TEXT NOT NULL PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE registry_products (
+    product_key    TEXT    NOT NULL PRIMARY KEY,
+    name           TEXT    NOT NULL,
+    node_type      TEXT    NOT NULL,
+    data_format    TEXT    NOT NULL,
+    auth_type      TEXT    NOT NULL,
+    product_secret BLOB    NOT NULL,
+    description    TEXT    NOT NULL,
+    created_time   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE registry_devices (
+    product_key       TEXT    NOT NULL REFERENCES registry_products (product_key),
+    device_name       TEXT    NOT NULL,
+    device_secret     BLOB    NOT NULL,
+    enabled           INTEGER NOT NULL,
+    online            INTEGER NOT NULL DEFAULT 0,
+    created_time      INTEGER NOT NULL,
+    first_online_time INTEGER NOT NULL DEFAULT 0,
+    last_online_time  INTEGER NOT NULL DEFAULT 0,
+    ip_address        TEXT    NOT NULL DEFAULT '',
+    firmware_version  TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (product_key, device_name)
+) WITHOUT ROWID;
+CREATE TABLE registry_device_tags (
+    product_key TEXT NOT NULL,
+    device_name TEXT NOT NULL,
+    tag_key     TEXT NOT NULL,
+    tag_value   TEXT NOT NULL,
+    PRIMARY KEY (product_key, device_name, tag_key),
+    FOREIGN KEY (product_key, device_name)
+        REFERENCES registry_devices (product_key, device_name) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE registry_topic_classes (
+    product_key  TEXT    NOT NULL REFERENCES registry_products (product_key) ON DELETE CASCADE,
+    topic        TEXT    NOT NULL,
+    permission   TEXT    NOT NULL,
+    description  TEXT    NOT NULL,
+    created_time INTEGER NOT NULL,
+    PRIMARY KEY (product_key, topic)
+);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const store::Migration> registry_migrations() {
+    return kMigrations;
+}
+
+}  // namespace ts::registry

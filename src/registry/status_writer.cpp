@@ -1,0 +1,114 @@
+#include "registry/status_writer.hpp"
+
+#include <chrono>
+#include <system_error>
+
+#include "core/log.hpp"
+
+namespace ts::registry {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Connection state is advisory (the cache is authoritative while running),
+// so a write that keeps failing is given up after a few tries instead of
+// holding an ever-growing backlog.
+constexpr int kAttempts = 5;
+constexpr auto kRetryDelay = 200ms;
+
+std::string key_of(const std::string& pk, const std::string& dn) {
+    return pk + '/' + dn;
+}
+
+}  // namespace
+
+StatusWriter::~StatusWriter() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+Result<void> StatusWriter::start() {
+    try {
+        thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error& e) {
+        return unexpected(
+            RegistryError{Errc::StorageError, std::string("status writer thread: ") + e.what()});
+    }
+    return {};
+}
+
+void StatusWriter::enqueue(StatusRecord record) {
+    std::string key = key_of(record.product_key, record.device_name);
+    bool was_empty = false;
+    {
+        std::lock_guard lock(mutex_);
+        was_empty = pending_.empty();
+        pending_.insert_or_assign(std::move(key), std::move(record));
+        ++enqueued_;
+    }
+    if (was_empty) work_cv_.notify_one();
+}
+
+void StatusWriter::forget(const std::string& pk, const std::string& dn) {
+    std::lock_guard lock(mutex_);
+    pending_.erase(key_of(pk, dn));
+}
+
+void StatusWriter::flush() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t target = enqueued_;
+    done_cv_.wait(lock, [&] { return processed_ >= target || !thread_.joinable(); });
+}
+
+void StatusWriter::run() {
+    std::vector<StatusRecord> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            work_cv_.wait(lock,
+                          [&] { return !pending_.empty() || stopping_ || processed_ < enqueued_; });
+            if (pending_.empty()) {
+                // forget() may have emptied the queue under enqueued records.
+                processed_ = enqueued_;
+                done_cv_.notify_all();
+                if (stopping_) return;
+                continue;
+            }
+            batch.reserve(pending_.size());
+            for (auto& [key, record] : pending_) batch.push_back(std::move(record));
+            pending_.clear();
+            taken_ = enqueued_;
+        }
+        write_with_retry(batch);
+        batch.clear();
+        {
+            std::lock_guard lock(mutex_);
+            processed_ = taken_;
+        }
+        done_cv_.notify_all();
+    }
+}
+
+void StatusWriter::write_with_retry(std::vector<StatusRecord>& batch) {
+    for (int attempt = 1;; ++attempt) {
+        auto r = write_(batch);
+        if (r) return;
+        if (attempt >= kAttempts) {
+            log::get("registry")
+                ->error("dropped connection state of {} devices after {} attempts: {}",
+                        batch.size(), attempt, r.error().message);
+            return;
+        }
+        log::get("registry")
+            ->warn("writing connection state of {} devices failed (attempt {}): {}", batch.size(),
+                   attempt, r.error().message);
+        std::this_thread::sleep_for(kRetryDelay);
+    }
+}
+
+}  // namespace ts::registry

@@ -1,0 +1,62 @@
+#pragma once
+// Connection state written behind: mark_online/mark_offline run on the
+// broker's event loops and must not wait for the disk, so they hand a record
+// to this writer and return. One thread commits whatever has accumulated as
+// one transaction; records for the same device coalesce to the latest.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "registry/registry.hpp"
+
+namespace ts::registry {
+
+// A device's whole connection state, so the latest record alone is enough.
+struct StatusRecord {
+    std::string product_key;
+    std::string device_name;
+    bool online = false;
+    std::int64_t first_online_time = 0;
+    std::int64_t last_online_time = 0;
+    std::string ip_address;
+};
+
+class StatusWriter {
+public:
+    using WriteFn = std::function<Result<void>(const std::vector<StatusRecord>&)>;
+
+    explicit StatusWriter(WriteFn write) : write_(std::move(write)) {}
+    StatusWriter(const StatusWriter&) = delete;
+    StatusWriter& operator=(const StatusWriter&) = delete;
+    // Writes what is pending, then stops the thread.
+    ~StatusWriter();
+
+    Result<void> start();
+    void enqueue(StatusRecord record);
+    // Drops a pending record, for a device that was just deleted.
+    void forget(const std::string& pk, const std::string& dn);
+    // Returns once everything enqueued before the call was written or given up.
+    void flush();
+
+private:
+    void run();
+    void write_with_retry(std::vector<StatusRecord>& batch);
+
+    WriteFn write_;
+    std::mutex mutex_;
+    std::condition_variable work_cv_;
+    std::condition_variable done_cv_;
+    std::unordered_map<std::string, StatusRecord> pending_;  // key: pk '/' dn
+    std::uint64_t enqueued_ = 0;
+    std::uint64_t taken_ = 0;      // enqueue count covered by the batch in hand
+    std::uint64_t processed_ = 0;  // enqueue count written (or given up)
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ts::registry
