@@ -5,17 +5,23 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash scripts/setup.sh
+export CCACHE_BASEDIR="$here"
 cmake --preset release >/dev/null
 cmake --build --preset release --target thingstead
 bin="$here/build/release/src/app/thingstead"
 cat <<MSG
 
 Thingstead is starting (data in ./thingstead-data, Ctrl-C stops it).
-  MQTT            mqtt://localhost:1883
+  REST API        http://localhost:8080/api/v1  (OpenAPI: /api/v1/openapi.json)
+  Log in with     Authorization: Bearer <admin token>; the token is printed below
+                  on first start and kept in ./thingstead-data/admin.token
+  MQTT            mqtt://localhost:1883 (devices sign in with Alibaba's scheme)
   MQTT/WebSocket  ws://localhost:8083/mqtt
-  MQTT/TLS        port 8883, once [mqtt] tls_cert and tls_key are set
-  Anonymous MQTT clients are accepted in this development setup.
-  Try: mosquitto_sub -t 'demo/#' -v   and   mosquitto_pub -t demo/hello -m hi
+  MQTT/TLS        port 8883 (and TLS on 1883), once [mqtt] tls_cert and tls_key are set
+  The web console arrives with its issue; until then use the API or the CLI:
+    export THINGSTEAD_TOKEN=\$(cat thingstead-data/admin.token)
+    $bin product create --name demo
+    $bin device register --product <productKey> --name dev01
 
 MSG
-exec "$bin" serve --allow-anonymous "$@"
+exec "$bin" serve "$@"
