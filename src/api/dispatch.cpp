@@ -1,0 +1,72 @@
+#include "api/dispatch.hpp"
+
+#include <exception>
+
+#include "api/auth.hpp"
+#include "api/errors.hpp"
+#include "core/log.hpp"
+
+namespace ts::api {
+namespace {
+
+std::string allow_header(const std::vector<boost::beast::http::verb>& verbs) {
+    std::string out;
+    for (auto v : verbs) {
+        if (!out.empty()) out += ", ";
+        out += boost::beast::http::to_string(v);
+    }
+    return out;
+}
+
+}  // namespace
+
+Response Dispatcher::handle(Request& req, std::string_view query) const {
+    RouteMatch m = router_.match(req.method, req.path);
+
+    // Public routes answer anyone. Everything else under /api/ authenticates
+    // before saying anything, so an unauthenticated caller learns nothing
+    // beyond the public routes (not even which paths exist).
+    bool public_route = m.kind == RouteMatch::Kind::Found && m.route->access == Access::Public;
+    bool protected_area = m.kind == RouteMatch::Kind::Found || req.path.starts_with("/api/");
+    if (!public_route && protected_area) {
+        if (auto denied = check_bearer(req.header("Authorization"), admin_token_))
+            return error_response(*denied);
+    }
+
+    switch (m.kind) {
+        case RouteMatch::Kind::BadPath:
+            return error_response(invalid_argument("path", "invalid percent-encoding"));
+        case RouteMatch::Kind::NotFound:
+            return error_response(not_found("no such resource: " + req.path));
+        case RouteMatch::Kind::MethodNotAllowed: {
+            Response r =
+                error_response(ApiError{405, "MethodNotAllowed",
+                                        std::string(boost::beast::http::to_string(req.method)) +
+                                            " is not allowed on " + req.path});
+            r.headers.emplace_back("Allow", allow_header(m.allow));
+            return r;
+        }
+        case RouteMatch::Kind::Found:
+            break;
+    }
+
+    auto parsed = parse_query(query);
+    if (!parsed) return error_response(invalid_argument("query", "invalid percent-encoding"));
+    req.query = std::move(*parsed);
+    req.path_params = std::move(m.params);
+    // The edge of the API: whatever a handler or a library under it throws
+    // becomes a 500 here, and the connection stays usable.
+    try {
+        return m.route->handler(req);
+    } catch (const std::exception& e) {
+        log::get("api")->error("handler failed method={} path={} error={}",
+                               std::string(boost::beast::http::to_string(req.method)), req.path,
+                               e.what());
+    } catch (...) {
+        log::get("api")->error("handler failed method={} path={} error=unknown",
+                               std::string(boost::beast::http::to_string(req.method)), req.path);
+    }
+    return error_response(internal_error("internal error; see the server log"));
+}
+
+}  // namespace ts::api

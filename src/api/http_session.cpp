@@ -1,0 +1,204 @@
+// One HTTP/1.1 connection of the API server: read a request under the
+// header and body deadlines, dispatch it, write the reply, repeat while
+// keep-alive lasts. One request at a time; pipelined ones wait in the buffer.
+#include "api/http_session.hpp"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "api/errors.hpp"
+#include "core/log.hpp"
+
+namespace ts::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// After a 413 the client may still be sending its body. Closing with unread
+// data makes the kernel send RST, which can destroy the 413 before the client
+// reads it; so read and discard (bounded) until the client closes.
+constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
+constexpr std::chrono::seconds kDrainTimeout{2};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, const ApiOptions& opts, const Dispatcher& dispatcher)
+        : stream_(std::move(socket)), opts_(opts), dispatcher_(dispatcher) {}
+
+    void start() { read_header(); }
+
+private:
+    const ApiOptions& opts() const { return opts_; }
+
+    void read_header() {
+        parser_.emplace();
+        parser_->body_limit(opts().body_limit);
+        parser_->header_limit(static_cast<std::uint32_t>(opts().header_limit));
+        stream_.expires_after(opts().header_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    self->on_header(ec);
+                                });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec) return on_read_error(ec);
+        auto self = shared_from_this();
+        if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+            // curl and others wait for this before sending a larger body.
+            stream_.expires_after(opts().write_timeout);
+            asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                              [self](beast::error_code wec, std::size_t) {
+                                  if (wec) return self->close();
+                                  self->read_body();
+                              });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        stream_.expires_after(opts().body_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->on_read_error(ec);
+                             self->on_request();
+                         });
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == http::error::body_limit) {
+            return reply(error_response(ApiError{413, "PayloadTooLarge",
+                                                 "the request body exceeds " +
+                                                     std::to_string(opts().body_limit) + " bytes"}),
+                         11, After::Drain);
+        }
+        if (ec == http::error::header_limit) {
+            return reply(
+                error_response(ApiError{431, "HeadersTooLarge",
+                                        "the request headers exceed " +
+                                            std::to_string(opts().header_limit) + " bytes"}),
+                11, After::Close);
+        }
+        // A message that is not HTTP/1.1 (not a closed or timed-out socket).
+        bool malformed =
+            ec.category() == http::make_error_code(http::error::bad_method).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message;
+        if (malformed) {
+            return reply(error_response(ApiError{400, "MalformedRequest",
+                                                 "malformed HTTP request: " + ec.message()}),
+                         11, After::Close);
+        }
+        if (ec != http::error::end_of_stream)
+            log::get("api")->debug("connection closed reason={}", ec.message());
+        close();
+    }
+
+    void on_request() {
+        auto started = std::chrono::steady_clock::now();
+        http::request<http::string_body> msg = parser_->release();
+        unsigned version = msg.version();
+        bool keep_alive = msg.keep_alive();
+
+        Request req;
+        req.method = msg.method();
+        std::string_view target = msg.target();
+        auto q = target.find('?');
+        req.path = std::string(target.substr(0, q));
+        std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
+        std::string query_copy(query);
+        req.body = std::move(msg.body());
+        req.headers = std::move(static_cast<http::fields&>(msg));
+
+        Response res = dispatcher_.handle(req, query_copy);
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+        log::get("api")->debug("request method={} path={} status={} ms={}",
+                               std::string(http::to_string(req.method)), req.path, res.status, ms);
+        reply(std::move(res), version, keep_alive ? After::KeepAlive : After::Close);
+    }
+
+    enum class After { KeepAlive, Close, Drain };
+
+    void reply(Response r, unsigned version, After after) {
+        res_ = {};
+        res_.version(version);
+        res_.result(r.status);
+        res_.set(http::field::server, "Thingstead");
+        res_.set(http::field::content_type, r.content_type);
+        // Replies carry secrets (device and product secrets) and change with
+        // every write; no cache may keep them unless a handler says so.
+        bool cache_set = false;
+        for (auto& [name, value] : r.headers) {
+            cache_set = cache_set || beast::iequals(name, "Cache-Control");
+            res_.insert(name, value);
+        }
+        if (!cache_set) res_.set(http::field::cache_control, "no-store");
+        res_.body() = std::move(r.body);
+        res_.keep_alive(after == After::KeepAlive);
+        res_.prepare_payload();
+        stream_.expires_after(opts().write_timeout);
+        http::async_write(stream_, res_,
+                          [self = shared_from_this(), after](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              switch (after) {
+                                  case After::KeepAlive:
+                                      return self->read_header();
+                                  case After::Close:
+                                      return self->close();
+                                  case After::Drain:
+                                      return self->drain();
+                              }
+                          });
+    }
+
+    void drain() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        if (!drain_buf_) drain_buf_ = std::make_unique<char[]>(kDrainChunk);
+        stream_.expires_after(kDrainTimeout);
+        stream_.async_read_some(asio::buffer(drain_buf_.get(), kDrainChunk),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->drained_ += n;
+                                    if (ec || self->drained_ > kDrainLimit) return self->close();
+                                    self->drain();
+                                });
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.close();
+    }
+
+    static constexpr std::size_t kDrainChunk = 64 * 1024;
+
+    beast::tcp_stream stream_;
+    const ApiOptions& opts_;
+    const Dispatcher& dispatcher_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::response<http::string_body> res_;
+    std::unique_ptr<char[]> drain_buf_;
+    std::size_t drained_ = 0;
+};
+
+}  // namespace
+
+void start_session(tcp::socket socket, const ApiOptions& opts, const Dispatcher& dispatcher) {
+    std::make_shared<Session>(std::move(socket), opts, dispatcher)->start();
+}
+
+}  // namespace ts::api

@@ -1,0 +1,36 @@
+#pragma once
+// The management API's routes, one file per resource. Each add_* function
+// registers its resource's routes under kApiBase.
+#include <string_view>
+
+#include "api/router.hpp"
+#include "api/services.hpp"
+#include "registry/registry.hpp"
+
+namespace ts::api {
+
+inline constexpr std::string_view kApiBase = "/api/v1";
+
+struct Services {
+    registry::Registry& registry;
+    MessagePublisher& publisher;
+    MetricsSource& metrics;
+};
+
+void add_product_routes(Router& router, registry::Registry& registry);
+void add_device_routes(Router& router, registry::Registry& registry);
+void add_topic_class_routes(Router& router, registry::Registry& registry);
+void add_message_routes(Router& router, MessagePublisher& publisher);
+void add_health_routes(Router& router, MetricsSource& metrics);  // /healthz, /metrics
+void add_openapi_route(Router& router);
+
+// Everything above.
+void add_api_routes(Router& router, const Services& services);
+
+// The OpenAPI 3.0 document for the routes above.
+const std::string& openapi_document();
+
+// kApiBase + suffix, for route patterns.
+std::string api_path(std::string_view suffix);
+
+}  // namespace ts::api
