@@ -7,9 +7,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "api/http_server.hpp"
+#include "app/admin_token.hpp"
+#include "app/device_authenticator.hpp"
+#include "app/device_status.hpp"
+#include "app/platform_services.hpp"
 #include "broker/broker.hpp"
 #include "core/log.hpp"
 #include "net/listener.hpp"
+#include "registry/registry.hpp"
 #include "store/broker_state.hpp"
 
 namespace ts::app {
@@ -21,6 +27,20 @@ struct ListenerSpec {
     std::uint16_t port;
     net::ListenerOptions::Kind kind;
 };
+
+// A device that is disabled, deleted or gets a new secret loses its
+// connection at once; its credentials no longer hold.
+void disconnect_on_registry_change(registry::Registry& reg, broker::Broker& broker) {
+    reg.set_listener([&broker](const registry::DeviceEvent& e) {
+        if (e.kind == registry::DeviceEvent::Kind::Enabled) return;
+        broker.disconnect_matching(
+            [pk = e.product_key, dn = e.device_name](const broker::ClientIdentity& who) {
+                return who.kind == broker::ClientIdentity::Kind::Device && who.product_key == pk &&
+                       who.device_name == dn;
+            },
+            mqtt::ReasonCode::AdministrativeAction);
+    });
+}
 
 }  // namespace
 
@@ -35,9 +55,10 @@ int serve(const ServeConfig& cfg) {
         logger->error("cannot create data directory {}: {}", cfg.data_dir, ec.message());
         return 1;
     }
+    const auto db_path = (std::filesystem::path(cfg.data_dir) / "thingstead.db").string();
     std::unique_ptr<store::BrokerStateStore> state;
     if (cfg.persistence) {
-        auto opened = store::open_sqlite_broker_state((std::filesystem::path(cfg.data_dir) / "thingstead.db").string());
+        auto opened = store::open_sqlite_broker_state(db_path);
         if (!opened) {
             logger->error("cannot open the store: {}", opened.error().message);
             return 1;
@@ -48,16 +69,42 @@ int serve(const ServeConfig& cfg) {
     }
 
     SystemClock clock;
+    auto master_key = registry::load_master_key(cfg.data_dir);
+    if (!master_key) {
+        logger->error("master key: {}", master_key.error().message);
+        return 1;
+    }
+    auto reg = registry::open_sqlite_registry(db_path, *master_key, clock);
+    if (!reg) {
+        logger->error("cannot open the device registry: {}", reg.error().message);
+        return 1;
+    }
+    auto token = load_admin_token(cfg.data_dir);
+    if (!token) {
+        logger->error("admin token: {}", token.error().message);
+        return 1;
+    }
+
     broker::Broker broker(cfg.broker, clock, *state);
     if (auto loaded = broker.load(); !loaded) {
         logger->error("cannot load broker state: {}", loaded.error().message);
         return 1;
     }
+    DeviceAuthenticator authenticator(**reg,
+                                      AuthSettings{cfg.broker.allow_anonymous, token->token,
+                                                   cfg.auth_fail_limit, cfg.auth_fail_window_s,
+                                                   cfg.auth_block_s},
+                                      clock);
+    DeviceStatusPublisher status(**reg, broker, clock);
+    broker.set_authenticator(&authenticator);
+    broker.set_observer(&status);
+    disconnect_on_registry_change(**reg, broker);
+
     std::size_t threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
     broker.start(threads);
 
     std::shared_ptr<boost::asio::ssl::context> tls;
-    bool tls_on = cfg.tls_port != 0 && !cfg.tls_cert.empty() && !cfg.tls_key.empty();
+    bool tls_on = !cfg.tls_cert.empty() && !cfg.tls_key.empty();
     if (tls_on) {
         auto ctx = net::make_server_tls_context(cfg.tls_cert, cfg.tls_key);
         if (!ctx) {
@@ -71,6 +118,10 @@ int serve(const ServeConfig& cfg) {
     }
 
     std::vector<std::unique_ptr<net::Listener>> listeners;
+    auto stop_all = [&] {
+        for (auto& l : listeners) l->stop();
+        broker.stop();
+    };
     const ListenerSpec specs[] = {
         {"mqtt", cfg.mqtt_port, net::ListenerOptions::Kind::Tcp},
         {"mqtts", tls_on ? cfg.tls_port : std::uint16_t{0}, net::ListenerOptions::Kind::Tls},
@@ -83,22 +134,44 @@ int serve(const ServeConfig& cfg) {
         o.port = spec.port;
         o.kind = spec.kind;
         o.websocket_path = cfg.ws_path;
-        // The plain port answers TLS too when TLS is configured (device SDKs
+        // With TLS configured the plain port answers TLS too (device SDKs
         // that use TLS on 1883).
-        o.tls = tls;
+        if (spec.kind != net::ListenerOptions::Kind::WebSocket) o.tls = tls;
         auto l = net::Listener::start(broker.contexts(), o,
                                       [&broker](std::size_t i, std::unique_ptr<net::Transport> t) {
                                           broker.accept(i, std::move(t));
                                       });
         if (!l) {
             logger->error("{} listener on {}:{}: {}", spec.name, cfg.bind, spec.port, l.error().message);
-            for (auto& x : listeners) x->stop();
-            broker.stop();
+            stop_all();
             return 1;
         }
         logger->info("{} listener ready on {}:{}", spec.name, cfg.bind, (*l)->port());
         listeners.push_back(std::move(*l));
     }
+
+    BrokerPublisher publisher(broker);
+    BrokerMetrics metrics(broker);
+    std::unique_ptr<api::ApiServer> http;
+    if (cfg.http_port != 0) {
+        api::ApiOptions o;
+        o.bind = cfg.bind;
+        o.port = cfg.http_port;
+        o.threads = cfg.http_threads;
+        o.admin_token = token->token;
+        auto server = api::ApiServer::start(o, **reg, publisher, metrics);
+        if (!server) {
+            logger->error("http listener on {}:{}: {}", cfg.bind, cfg.http_port, server.error().message);
+            stop_all();
+            return 1;
+        }
+        http = std::move(*server);
+        logger->info("http listener ready on {}:{} (REST API under /api/v1)", cfg.bind, http->port());
+    }
+    if (token->created)
+        logger->info("admin token created in {}: {}", token->source, token->token);
+    else
+        logger->info("admin token from {}", token->source);
 
     boost::asio::io_context signals_ctx;
     boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
@@ -107,8 +180,8 @@ int serve(const ServeConfig& cfg) {
     });
     signals_ctx.run();
 
-    for (auto& l : listeners) l->stop();
-    broker.stop();
+    if (http) http->stop();
+    stop_all();
     logger->info("stopped");
     return 0;
 }

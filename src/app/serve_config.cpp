@@ -77,6 +77,10 @@ std::map<std::string, Setter> setters(ServeConfig& c) {
         {"mqtt.max_pending_output", integer(b.max_pending_output)},
         {"mqtt.persistence", boolean(c.persistence)},
         {"http.port", integer(c.http_port)},
+        {"http.threads", integer(c.http_threads)},
+        {"auth.fail_limit", integer(c.auth_fail_limit)},
+        {"auth.fail_window_s", integer(c.auth_fail_window_s)},
+        {"auth.block_s", integer(c.auth_block_s)},
     };
 }
 

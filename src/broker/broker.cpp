@@ -267,7 +267,7 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::o
             if (will) publish_will(std::move(*will));
             return;
         }
-        if (observer_) observer_->on_offline(*conn->identity(), conn->transport().remote_address());
+
         s->conn.reset();
         s->set_online(false);
         s->disconnected_at = clock_.now_ms();
@@ -303,6 +303,8 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::o
             offline_.insert(s);
         }
     }
+    // Outside every lock: the observer publishes the status message.
+    if (observer_) observer_->on_offline(*conn->identity(), conn->transport().remote_address());
     reroute_shared(shared_items, s.get());
     if (publish_now) publish_will(std::move(*publish_now));
 }

@@ -8,7 +8,7 @@ namespace ts::broker {
 enum class QueueOverflow { DropOldest, DropNew };
 
 struct BrokerConfig {
-    bool allow_anonymous = true;
+    bool allow_anonymous = false;
     std::uint32_t max_packet_size = 1024 * 1024;
     std::uint16_t max_inflight = 64;  // receive maximum granted, and the outgoing window
     std::uint32_t max_queued_messages = 1000;
