@@ -1,4 +1,5 @@
-// thingstead: one binary, several subcommands. `serve` runs the platform.
+// thingstead: one binary, several subcommands. `serve` runs the platform;
+// the others (cli/) are clients of a running platform.
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -6,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "app/cli/common.hpp"
 #include "app/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -33,7 +35,16 @@ int main(int argc, char** argv) {
     serve->add_option("--log-level", log_level, "trace, debug, info, warn, error");
     serve->add_flag("--allow-anonymous", allow_anonymous, "Accept MQTT clients without credentials");
 
-    CLI11_PARSE(app, argc, argv);
+    ts::app::cli::Dispatcher commands;
+    ts::app::cli::register_client_commands(app, commands);
+    ts::app::cli::set_usage_error_format(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return ts::app::cli::exit_for_parse_error(app, e);
+    }
+    if (auto rc = commands.run()) return *rc;
 
     if (*serve) {
         if (!config_file.empty()) {
