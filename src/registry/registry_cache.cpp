@@ -46,6 +46,13 @@ std::size_t RegistryCache::device_count(std::string_view pk) const {
     return it == products_.end() ? 0 : it->second.devices.size();
 }
 
+bool RegistryCache::product_name_taken(std::string_view name, std::string_view except_pk) const {
+    std::shared_lock lock(mutex_);
+    for (const auto& [pk, entry] : products_)
+        if (pk != except_pk && entry.product->name == name) return true;
+    return false;
+}
+
 void RegistryCache::put_product(Product product) {
     auto ptr = std::make_shared<const Product>(std::move(product));
     std::unique_lock lock(mutex_);

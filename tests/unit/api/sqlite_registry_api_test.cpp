@@ -55,8 +55,10 @@ TEST_F(SqliteRegistryApi, ProductDeviceTopicClassRoundTrip) {
     ASSERT_EQ(r.status, 201u) << r.body;
     std::string pk = r.js()["productKey"];
     EXPECT_EQ(r.js()["nodeType"], "gateway");
-    // Product names need not be unique (the key is the identity).
-    EXPECT_EQ(call(http::verb::post, "/products", json{{"name", "lamp"}}).status, 201u);
+    // Product names are unique, as in Alibaba's console.
+    r = call(http::verb::post, "/products", json{{"name", "lamp"}});
+    EXPECT_EQ(r.status, 409u);
+    EXPECT_EQ(r.js()["code"], "ProductAlreadyExists");
 
     std::string devs = "/products/" + pk + "/devices";
     r = call(http::verb::post, devs + ":batch", json{{"deviceNames", {"dev1", "dev2", "dev3"}}});

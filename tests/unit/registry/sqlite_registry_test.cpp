@@ -66,6 +66,24 @@ TEST_F(RegistryTest, ProductValidation) {
     EXPECT_EQ(reg_->update_product("a1NoSuch000", {}).error().code, Errc::ProductNotFound);
 }
 
+TEST_F(RegistryTest, ProductNamesAreUnique) {
+    ProductSpec spec;
+    spec.name = "lamp";
+    auto first = reg_->create_product(spec);
+    ASSERT_TRUE(first);
+    auto dup = reg_->create_product(spec);
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, Errc::ProductExists);
+    spec.name = "fan";
+    auto second = reg_->create_product(spec);
+    ASSERT_TRUE(second);
+    ProductPatch rename;
+    rename.name = "lamp";
+    EXPECT_EQ(reg_->update_product(second->product_key, rename).error().code, Errc::ProductExists);
+    // Keeping its own name is not a conflict.
+    EXPECT_TRUE(reg_->update_product(first->product_key, rename));
+}
+
 TEST_F(RegistryTest, DeviceCrudSurvivesReopen) {
     auto p = make_product();
     auto d = reg_->register_device(p.product_key, "dev-01");
