@@ -19,11 +19,13 @@ Expected<AdminToken, Error> load_admin_token(const std::string& data_dir) {
     if (std::ifstream in(path); in) {
         std::string token;
         std::getline(in, token);
-        if (token.size() < 16) return unexpected(Error{1, fmt::format("{}: token too short", path)});
+        if (token.size() < 16)
+            return unexpected(Error{1, fmt::format("{}: token too short", path)});
         return AdminToken{token, path, false};
     }
     unsigned char raw[24];
-    if (RAND_bytes(raw, sizeof raw) != 1) return unexpected(Error{1, "no random bytes for the admin token"});
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return unexpected(Error{1, "no random bytes for the admin token"});
     std::string token = "ts_";
     for (unsigned char b : raw) token += fmt::format("{:02x}", b);
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);

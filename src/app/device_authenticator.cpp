@@ -51,7 +51,8 @@ AuthResult DeviceAuthenticator::check(const broker::AuthRequest& req) {
     const auto& c = req.connect;
     if (!c.username) {
         if (!settings_.allow_anonymous)
-            return refuse(ReasonCode::BadUserNameOrPassword, "no credentials and anonymous access is off");
+            return refuse(ReasonCode::BadUserNameOrPassword,
+                          "no credentials and anonymous access is off");
         AuthResult r;
         r.identity = std::make_shared<const ClientIdentity>(
             ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
@@ -59,7 +60,8 @@ AuthResult DeviceAuthenticator::check(const broker::AuthRequest& req) {
     }
     const std::string& username = *c.username;
     if (auto app = application_name(username)) {
-        if (!c.password || settings_.admin_token.empty() || !equal_secret(*c.password, settings_.admin_token))
+        if (!c.password || settings_.admin_token.empty() ||
+            !equal_secret(*c.password, settings_.admin_token))
             return refuse(ReasonCode::BadUserNameOrPassword, "wrong API token for " + *app);
         AuthResult r;
         r.identity = std::make_shared<const ClientIdentity>(
@@ -79,18 +81,32 @@ AuthResult DeviceAuthenticator::check(const broker::AuthRequest& req) {
                       "username must be {deviceName}&{productKey} or app[:name]");
     }
     auto id = registry::parse_signed_client_id(c.client_id);
-    if (!id) return refuse(ReasonCode::ClientIdentifierNotValid, "clientId has no |parameters| block");
     auto device = registry_.find_device(user->product_key, user->device_name);
-    if (!device) return refuse(ReasonCode::NotAuthorized, "unknown device " + user->product_key + "/" + user->device_name);
+    if ((!id || !device) && settings_.allow_anonymous) {
+        // A development listener lets unregistered devices in anonymously;
+        // a registered one must still prove who it is.
+        AuthResult r;
+        r.identity = std::make_shared<const ClientIdentity>(
+            ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
+        return r;
+    }
+    if (!id)
+        return refuse(ReasonCode::ClientIdentifierNotValid, "clientId has no |parameters| block");
+    if (!device)
+        return refuse(ReasonCode::NotAuthorized,
+                      "unknown device " + user->product_key + "/" + user->device_name);
     if (!device->enabled)
-        return refuse(ReasonCode::NotAuthorized, "device " + user->product_key + "/" + user->device_name + " is disabled");
+        return refuse(ReasonCode::NotAuthorized,
+                      "device " + user->product_key + "/" + user->device_name + " is disabled");
     if (!c.password || !registry::verify_password(*id, *user, device->device_secret, *c.password))
-        return refuse(ReasonCode::BadUserNameOrPassword, "signature does not match for " + user->product_key + "/" + user->device_name);
+        return refuse(
+            ReasonCode::BadUserNameOrPassword,
+            "signature does not match for " + user->product_key + "/" + user->device_name);
 
     AuthResult r;
-    r.identity = std::make_shared<const ClientIdentity>(ClientIdentity{
-        ClientIdentity::Kind::Device, user->product_key, user->device_name,
-        user->product_key + "/" + user->device_name});
+    r.identity = std::make_shared<const ClientIdentity>(
+        ClientIdentity{ClientIdentity::Kind::Device, user->product_key, user->device_name,
+                       user->product_key + "/" + user->device_name});
     // One connection per device, whatever the clientId's timestamp says.
     r.session_key = "device:" + user->product_key + "/" + user->device_name;
     if (id->client_id.empty() && c.version == mqtt::ProtocolVersion::v5)
@@ -110,8 +126,8 @@ bool DeviceAuthenticator::may_subscribe(const ClientIdentity& who, std::string_v
     if (who.kind != ClientIdentity::Kind::Device) return true;
     auto classes = registry_.topic_classes(who.product_key);
     static const std::vector<registry::TopicClass> none;
-    return registry::device_may(registry::Action::Subscribe, who.product_key, who.device_name, filter,
-                                classes ? *classes : none);
+    return registry::device_may(registry::Action::Subscribe, who.product_key, who.device_name,
+                                filter, classes ? *classes : none);
 }
 
 bool DeviceAuthenticator::throttled(const std::string& address) {

@@ -33,7 +33,8 @@ std::string utc_time(std::int64_t ms) {
 
 std::string DeviceStatusPublisher::status_json(std::string_view status, std::string_view pk,
                                                std::string_view dn, std::int64_t time_ms,
-                                               std::int64_t last_time_ms, std::string_view client_ip) {
+                                               std::int64_t last_time_ms,
+                                               std::string_view client_ip) {
     nlohmann::json j = {
         {"status", status},
         {"productKey", pk},
@@ -56,13 +57,16 @@ void DeviceStatusPublisher::announce(const broker::ClientIdentity& who, std::str
         false);
 }
 
-void DeviceStatusPublisher::on_online(const broker::ClientIdentity& who, std::string_view client_ip) {
+void DeviceStatusPublisher::on_online(const broker::ClientIdentity& who,
+                                      std::string_view client_ip) {
     if (who.kind != broker::ClientIdentity::Kind::Device) return;
-    registry_.mark_online(who.product_key, who.device_name, std::string(client_ip), clock_.wall_ms());
+    registry_.mark_online(who.product_key, who.device_name, std::string(client_ip),
+                          clock_.wall_ms());
     announce(who, "online", client_ip);
 }
 
-void DeviceStatusPublisher::on_offline(const broker::ClientIdentity& who, std::string_view client_ip) {
+void DeviceStatusPublisher::on_offline(const broker::ClientIdentity& who,
+                                       std::string_view client_ip) {
     if (who.kind != broker::ClientIdentity::Kind::Device) return;
     registry_.mark_offline(who.product_key, who.device_name, clock_.wall_ms());
     announce(who, "offline", client_ip);

@@ -17,9 +17,9 @@ public:
     void on_offline(const broker::ClientIdentity& who, std::string_view client_ip) override;
 
     // The status message body (exposed for tests).
-    static std::string status_json(std::string_view status, std::string_view pk, std::string_view dn,
-                                   std::int64_t time_ms, std::int64_t last_time_ms,
-                                   std::string_view client_ip);
+    static std::string status_json(std::string_view status, std::string_view pk,
+                                   std::string_view dn, std::int64_t time_ms,
+                                   std::int64_t last_time_ms, std::string_view client_ip);
 
 private:
     void announce(const broker::ClientIdentity& who, std::string_view status, std::string_view ip);

@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     serve->add_option("--tls-cert", tls_cert, "PEM certificate chain for the TLS listener");
     serve->add_option("--tls-key", tls_key, "PEM private key for the TLS listener");
     serve->add_option("--log-level", log_level, "trace, debug, info, warn, error");
-    serve->add_flag("--allow-anonymous", allow_anonymous, "Accept MQTT clients without credentials");
+    serve->add_flag("--allow-anonymous", allow_anonymous,
+                    "Accept MQTT clients without credentials");
 
     ts::app::cli::Dispatcher commands;
     ts::app::cli::register_client_commands(app, commands);

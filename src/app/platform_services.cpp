@@ -8,7 +8,8 @@ namespace ts::app {
 
 Expected<void, std::string> BrokerPublisher::publish(const std::string& topic, std::string payload,
                                                      int qos, bool retain) {
-    if (!mqtt::is_valid_topic_name(topic)) return unexpected(std::string("topic: not a valid MQTT topic name"));
+    if (!mqtt::is_valid_topic_name(topic))
+        return unexpected(std::string("topic: not a valid MQTT topic name"));
     if (qos < 0 || qos > 2) return unexpected(std::string("qos: must be 0, 1 or 2"));
     if (payload.size() > broker_.config().max_packet_size)
         return unexpected(std::string("payload: larger than the maximum packet size"));
@@ -24,14 +25,19 @@ std::string BrokerMetrics::prometheus_text() {
     };
     metric("thingstead_mqtt_connections", "gauge", "Open MQTT connections.", t.connections);
     metric("thingstead_mqtt_sessions", "gauge", "MQTT sessions, online and offline.", t.sessions);
-    metric("thingstead_mqtt_subscriptions", "gauge", "Subscriptions in the index.", t.subscriptions);
+    metric("thingstead_mqtt_subscriptions", "gauge", "Subscriptions in the index.",
+           t.subscriptions);
     metric("thingstead_mqtt_retained_messages", "gauge", "Retained messages.", t.retained);
-    metric("thingstead_mqtt_messages_received_total", "counter", "PUBLISH packets received.", t.messages_received);
-    metric("thingstead_mqtt_messages_sent_total", "counter", "PUBLISH packets sent.", t.messages_sent);
+    metric("thingstead_mqtt_messages_received_total", "counter", "PUBLISH packets received.",
+           t.messages_received);
+    metric("thingstead_mqtt_messages_sent_total", "counter", "PUBLISH packets sent.",
+           t.messages_sent);
     metric("thingstead_mqtt_messages_dropped_total", "counter",
            "Messages dropped: full queues, slow subscribers, too large for a client.", t.dropped);
-    metric("thingstead_mqtt_bytes_received_total", "counter", "Bytes read from MQTT clients.", t.bytes_received);
-    metric("thingstead_mqtt_bytes_sent_total", "counter", "Bytes written to MQTT clients.", t.bytes_sent);
+    metric("thingstead_mqtt_bytes_received_total", "counter", "Bytes read from MQTT clients.",
+           t.bytes_received);
+    metric("thingstead_mqtt_bytes_sent_total", "counter", "Bytes written to MQTT clients.",
+           t.bytes_sent);
     return out;
 }
 

@@ -90,17 +90,18 @@ int serve(const ServeConfig& cfg) {
         logger->error("cannot load broker state: {}", loaded.error().message);
         return 1;
     }
-    DeviceAuthenticator authenticator(**reg,
-                                      AuthSettings{cfg.broker.allow_anonymous, token->token,
-                                                   cfg.auth_fail_limit, cfg.auth_fail_window_s,
-                                                   cfg.auth_block_s},
-                                      clock);
+    DeviceAuthenticator authenticator(
+        **reg,
+        AuthSettings{cfg.broker.allow_anonymous, token->token, cfg.auth_fail_limit,
+                     cfg.auth_fail_window_s, cfg.auth_block_s},
+        clock);
     DeviceStatusPublisher status(**reg, broker, clock);
     broker.set_authenticator(&authenticator);
     broker.set_observer(&status);
     disconnect_on_registry_change(**reg, broker);
 
-    std::size_t threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::size_t threads =
+        cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
     broker.start(threads);
 
     std::shared_ptr<boost::asio::ssl::context> tls;
@@ -114,7 +115,9 @@ int serve(const ServeConfig& cfg) {
         }
         tls = *ctx;
     } else if (cfg.tls_port != 0) {
-        logger->info("mqtts listener off: set [mqtt] tls_cert and tls_key (or --tls-cert/--tls-key) to turn it on");
+        logger->info(
+            "mqtts listener off: set [mqtt] tls_cert and tls_key (or --tls-cert/--tls-key) to turn "
+            "it on");
     }
 
     std::vector<std::unique_ptr<net::Listener>> listeners;
@@ -142,7 +145,8 @@ int serve(const ServeConfig& cfg) {
                                           broker.accept(i, std::move(t));
                                       });
         if (!l) {
-            logger->error("{} listener on {}:{}: {}", spec.name, cfg.bind, spec.port, l.error().message);
+            logger->error("{} listener on {}:{}: {}", spec.name, cfg.bind, spec.port,
+                          l.error().message);
             stop_all();
             return 1;
         }
@@ -161,12 +165,14 @@ int serve(const ServeConfig& cfg) {
         o.admin_token = token->token;
         auto server = api::ApiServer::start(o, **reg, publisher, metrics);
         if (!server) {
-            logger->error("http listener on {}:{}: {}", cfg.bind, cfg.http_port, server.error().message);
+            logger->error("http listener on {}:{}: {}", cfg.bind, cfg.http_port,
+                          server.error().message);
             stop_all();
             return 1;
         }
         http = std::move(*server);
-        logger->info("http listener ready on {}:{} (REST API under /api/v1)", cfg.bind, http->port());
+        logger->info("http listener ready on {}:{} (REST API under /api/v1)", cfg.bind,
+                     http->port());
     }
     if (token->created)
         logger->info("admin token created in {}: {}", token->source, token->token);

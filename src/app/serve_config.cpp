@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <functional>
 #include <map>
-#include <toml++/toml.h>
 
 namespace ts::app {
 
@@ -16,7 +16,8 @@ template <typename T>
 Setter integer(T& field) {
     return [&field](const toml::node& n) {
         auto v = n.value<std::int64_t>();
-        if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max()) return false;
+        if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max())
+            return false;
         field = static_cast<T>(*v);
         return true;
     };
@@ -59,9 +60,12 @@ std::map<std::string, Setter> setters(ServeConfig& c) {
         {"mqtt.queue_overflow",
          [&b](const toml::node& n) {
              auto v = n.value<std::string>();
-             if (v == "drop-oldest") b.queue_overflow = broker::QueueOverflow::DropOldest;
-             else if (v == "drop-new") b.queue_overflow = broker::QueueOverflow::DropNew;
-             else return false;
+             if (v == "drop-oldest")
+                 b.queue_overflow = broker::QueueOverflow::DropOldest;
+             else if (v == "drop-new")
+                 b.queue_overflow = broker::QueueOverflow::DropNew;
+             else
+                 return false;
              return true;
          }},
         {"mqtt.max_topic_length", integer(b.max_topic_length)},
@@ -97,14 +101,17 @@ Expected<void, Error> load_toml(const std::string& path, ServeConfig& cfg) {
     auto table = setters(cfg);
     for (auto& [section, node] : doc) {
         auto* t = node.as_table();
-        if (!t) return unexpected(Error{1, fmt::format("{}: '{}' must be a [section]", path, section.str())});
+        if (!t)
+            return unexpected(
+                Error{1, fmt::format("{}: '{}' must be a [section]", path, section.str())});
         for (auto& [key, value] : *t) {
             std::string name = fmt::format("{}.{}", section.str(), key.str());
             auto it = table.find(name);
             if (it == table.end())
                 return unexpected(Error{1, fmt::format("{}: unknown setting '{}'", path, name)});
             if (!it->second(value))
-                return unexpected(Error{1, fmt::format("{}: '{}' has the wrong type or is out of range", path, name)});
+                return unexpected(Error{
+                    1, fmt::format("{}: '{}' has the wrong type or is out of range", path, name)});
         }
     }
     return {};

@@ -25,9 +25,9 @@ struct ServeConfig {
     std::string tls_key;
     bool persistence = true;
     std::size_t http_threads = 1;
-    std::uint32_t auth_fail_limit = 10;  // failed sign-ins from one address ...
+    std::uint32_t auth_fail_limit = 10;     // failed sign-ins from one address ...
     std::uint32_t auth_fail_window_s = 60;  // ... within this window ...
-    std::uint32_t auth_block_s = 60;  // ... block it for this long; 0 turns throttling off
+    std::uint32_t auth_block_s = 60;        // ... block it for this long; 0 turns throttling off
     broker::BrokerConfig broker;
 };
 

@@ -85,7 +85,9 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     } else if (!config_.allow_anonymous && !c.username) {
         return refused(ReasonCode::BadUserNameOrPassword);
     }
-    if (!identity) identity = std::make_shared<const ClientIdentity>(ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
+    if (!identity)
+        identity = std::make_shared<const ClientIdentity>(
+            ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
     if (c.client_id.empty()) c.client_id = assign_client_id();
     const std::string key = session_key.empty() ? c.client_id : session_key;
     std::uint64_t open = 0;
@@ -93,9 +95,9 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     // `open` counts this connection too.
     if (open > config_.max_clients) return refused(ReasonCode::ServerBusy);
     const bool v5 = c.version == mqtt::ProtocolVersion::v5;
-    std::uint32_t expiry = v5 ? std::min(c.properties.session_expiry_interval.value_or(0),
-                                         config_.max_session_expiry)
-                              : (c.clean_start ? 0 : kNeverExpires);
+    std::uint32_t expiry =
+        v5 ? std::min(c.properties.session_expiry_interval.value_or(0), config_.max_session_expiry)
+           : (c.clean_start ? 0 : kNeverExpires);
 
     std::optional<mqtt::Will> will_to_publish;
     ConnectResult result;
@@ -152,7 +154,8 @@ void Broker::publish(const MessagePtr& msg) {
             r.payload = std::string(msg->payload.view());
             r.qos = static_cast<std::uint8_t>(msg->qos);
             r.properties = encode_properties(msg->properties.get());
-            r.expiry_wall_ms = msg->expiry_at ? clock_.wall_ms() + (msg->expiry_at - clock_.now_ms()) : 0;
+            r.expiry_wall_ms =
+                msg->expiry_at ? clock_.wall_ms() + (msg->expiry_at - clock_.now_ms()) : 0;
             store_.put_retained(std::move(r));
         }
     }
@@ -182,11 +185,13 @@ void Broker::publish(const MessagePtr& msg) {
         if (m.subscription_id) d.subscription_ids.push_back(m.subscription_id);
         std::size_t j = i + 1;
         if (!m.share) {
-            for (; j < matches.size() && matches[j].session == m.session && !matches[j].share; ++j) {
+            for (; j < matches.size() && matches[j].session == m.session && !matches[j].share;
+                 ++j) {
                 qos = std::max(qos, std::min(msg->qos, matches[j].options.max_qos));
                 rap = rap || matches[j].options.retain_as_published;
                 no_local = no_local && matches[j].options.no_local;
-                if (matches[j].subscription_id) d.subscription_ids.push_back(matches[j].subscription_id);
+                if (matches[j].subscription_id)
+                    d.subscription_ids.push_back(matches[j].subscription_id);
             }
         }
         i = j;
@@ -200,7 +205,8 @@ void Broker::publish(const MessagePtr& msg) {
 ReasonCode Broker::subscribe(const SessionPtr& s, const mqtt::TopicSubscription& t,
                              std::uint32_t subscription_id, std::vector<Delivery>& retained) {
     auto shared = parse_shared(t.filter);
-    std::string_view filter = shared ? std::string_view(shared->filter) : std::string_view(t.filter);
+    std::string_view filter =
+        shared ? std::string_view(shared->filter) : std::string_view(t.filter);
     std::string_view group = shared ? std::string_view(shared->group) : std::string_view();
     {
         std::lock_guard lock(s->mutex);
@@ -209,10 +215,11 @@ ReasonCode Broker::subscribe(const SessionPtr& s, const mqtt::TopicSubscription&
             return ReasonCode::QuotaExceeded;
         s->subscriptions[t.filter] = {t.options, subscription_id};
         if (s->persistent()) {
-            std::uint8_t opts = static_cast<std::uint8_t>(t.options.max_qos) |
-                                (t.options.no_local ? 0x04 : 0) |
-                                (t.options.retain_as_published ? 0x08 : 0) |
-                                static_cast<std::uint8_t>(static_cast<std::uint8_t>(t.options.retain_handling) << 4);
+            std::uint8_t opts =
+                static_cast<std::uint8_t>(t.options.max_qos) | (t.options.no_local ? 0x04 : 0) |
+                (t.options.retain_as_published ? 0x08 : 0) |
+                static_cast<std::uint8_t>(static_cast<std::uint8_t>(t.options.retain_handling)
+                                          << 4);
             store_.put_subscription({s->client_id, t.filter, opts, subscription_id});
         }
     }
@@ -246,12 +253,14 @@ ReasonCode Broker::unsubscribe(const SessionPtr& s, const std::string& filter) {
     }
     {
         std::unique_lock lock(index_mutex_);
-        index_.remove(shared ? shared->filter : filter, shared ? shared->group : std::string(), s.get());
+        index_.remove(shared ? shared->filter : filter, shared ? shared->group : std::string(),
+                      s.get());
     }
     return existed ? ReasonCode::Success : ReasonCode::NoSubscriptionExisted;
 }
 
-void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::optional<mqtt::Will> will) {
+void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s,
+                          std::optional<mqtt::Will> will) {
     if (!s) {
         if (will) publish_will(std::move(*will));
         return;
@@ -332,7 +341,8 @@ void Broker::end_session(const SessionPtr& s) {
         std::unique_lock lock(index_mutex_);
         for (const auto& [f, sub] : subs) {
             auto shared = parse_shared(f);
-            index_.remove(shared ? shared->filter : f, shared ? shared->group : std::string(), s.get());
+            index_.remove(shared ? shared->filter : f, shared ? shared->group : std::string(),
+                          s.get());
         }
     }
     if (auto it = sessions_.find(s->client_id); it != sessions_.end() && it->second == s)
@@ -441,9 +451,7 @@ void Broker::stop() {
     logger()->info("stopping: disconnecting clients and saving state");
     for (auto& w : workers_) {
         boost::asio::post(w->ioc(), [&w = *w] {
-            w.for_each_connection([](const ConnectionPtr& c) {
-                c->shutdown_close();
-            });
+            w.for_each_connection([](const ConnectionPtr& c) { c->shutdown_close(); });
         });
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
@@ -462,18 +470,22 @@ void Broker::stop() {
 
 namespace ts::broker {
 
-void Broker::disconnect_matching(std::function<bool(const ClientIdentity&)> match, mqtt::ReasonCode reason) {
-    auto shared_match = std::make_shared<std::function<bool(const ClientIdentity&)>>(std::move(match));
+void Broker::disconnect_matching(std::function<bool(const ClientIdentity&)> match,
+                                 mqtt::ReasonCode reason) {
+    auto shared_match =
+        std::make_shared<std::function<bool(const ClientIdentity&)>>(std::move(match));
     for (auto& w : workers_) {
         boost::asio::post(w->ioc(), [&w = *w, shared_match, reason] {
             w.for_each_connection([&](const ConnectionPtr& c) {
-                if (c->identity() && (*shared_match)(*c->identity())) c->close_for(reason, "closed by an administrator");
+                if (c->identity() && (*shared_match)(*c->identity()))
+                    c->close_for(reason, "closed by an administrator");
             });
         });
     }
 }
 
-void Broker::publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain) {
+void Broker::publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos,
+                                   bool retain) {
     auto m = std::make_shared<Message>();
     m->topic = std::move(topic);
     m->payload = SharedBuffer::copy_of(payload);

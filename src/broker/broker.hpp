@@ -63,7 +63,8 @@ public:
     ConnectionObserver* observer() const { return observer_; }
     // Closes every connection whose identity `match` accepts (a device was
     // disabled or deleted), from each connection's own thread.
-    void disconnect_matching(std::function<bool(const ClientIdentity&)> match, mqtt::ReasonCode reason);
+    void disconnect_matching(std::function<bool(const ClientIdentity&)> match,
+                             mqtt::ReasonCode reason);
     // Publishes a message from the platform itself (API, status messages).
     void publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain);
 
@@ -83,7 +84,8 @@ public:
     mqtt::ReasonCode unsubscribe(const SessionPtr& s, const std::string& filter);
     // The connection attached to `s` is gone. `will` is published now, later
     // (will delay) or never, per the rules of the spec.
-    void disconnected(const ConnectionPtr& conn, const SessionPtr& s, std::optional<mqtt::Will> will);
+    void disconnected(const ConnectionPtr& conn, const SessionPtr& s,
+                      std::optional<mqtt::Will> will);
 
     // --- delivery (delivery.cpp); any thread ---
     void deliver(Session& s, Delivery d);

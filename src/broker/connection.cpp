@@ -43,7 +43,8 @@ void Connection::read_more() {
             self->reading_ = false;
             if (ec) {
                 if (!self->closed_) {
-                    logger()->debug("client={} connection lost: {}", self->client_id_, ec.message());
+                    logger()->debug("client={} connection lost: {}", self->client_id_,
+                                    ec.message());
                     self->close_now();
                 }
                 return;
@@ -86,7 +87,8 @@ bool Connection::process_packets() {
             return false;
         }
         if (frame.status == mqtt::FrameStatus::NeedMore) {
-            if (frame.header.header_length > 0 && frame.header.total_length() > rbuf_.size() - pos) {
+            if (frame.header.header_length > 0 &&
+                frame.header.total_length() > rbuf_.size() - pos) {
                 // Make room for the whole packet now that its size is known.
                 std::memmove(rbuf_.data(), rbuf_.data() + pos, rlen_ - pos);
                 rlen_ -= pos;
@@ -103,7 +105,8 @@ bool Connection::process_packets() {
                 decoded.error().reason == mqtt::ReasonCode::UnsupportedProtocolVersion) {
                 // Answer in the 3.1.1 format every client version can read
                 // (return code 1, "unacceptable protocol version").
-                append_packet(mqtt::Connack{false, mqtt::ReasonCode::UnsupportedProtocolVersion, {}});
+                append_packet(
+                    mqtt::Connack{false, mqtt::ReasonCode::UnsupportedProtocolVersion, {}});
                 close_with(decoded.error().reason, false, decoded.error().message);
                 return false;
             }
@@ -131,7 +134,8 @@ void Connection::append_packet(const mqtt::Packet& p) {
     std::size_t before = out_arena_.size();
     mqtt::encode(p, version_, out_arena_);
     std::size_t len = out_arena_.size() - before;
-    out_segments_.push_back({static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(len), {}});
+    out_segments_.push_back(
+        {static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(len), {}});
     out_bytes_ += len;
     schedule_flush_locked();
 }
@@ -191,7 +195,8 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
     if (m.payload.size() <= kInlinePayload) {
         out_arena_.insert(out_arena_.end(), m.payload.data(), m.payload.data() + m.payload.size());
         out_segments_.push_back({static_cast<std::uint32_t>(before),
-                                 static_cast<std::uint32_t>(header_len + m.payload.size()), {}});
+                                 static_cast<std::uint32_t>(header_len + m.payload.size()),
+                                 {}});
     } else {
         out_segments_.push_back(
             {static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(header_len), {}});
@@ -204,7 +209,8 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
 }
 
 void Connection::send_pubrel(std::uint16_t packet_id) {
-    append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrel, packet_id, mqtt::ReasonCode::Success, {}});
+    append_packet(
+        mqtt::PubResponse{mqtt::PacketType::Pubrel, packet_id, mqtt::ReasonCode::Success, {}});
 }
 
 void Connection::schedule_flush_locked() {
@@ -246,10 +252,10 @@ void Connection::flush() {
             w_iov_.emplace_back(w_arena_.data() + s.offset, s.length);
     }
     writing_ = true;
-    transport_->async_write(w_iov_, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                                std::size_t n) {
-        self->on_written(ec, n);
-    });
+    transport_->async_write(
+        w_iov_, [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            self->on_written(ec, n);
+        });
 }
 
 void Connection::on_written(const boost::system::error_code& ec, std::size_t n) {
@@ -279,8 +285,8 @@ void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_vi
                    why, mqtt::to_string(reason));
     if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::Connected) {
         append_packet(mqtt::Disconnect{reason, {}});
-    } else if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::AwaitingConnect &&
-               reason != mqtt::ReasonCode::Success) {
+    } else if (notify && version_ == mqtt::ProtocolVersion::v5 &&
+               state_ == State::AwaitingConnect && reason != mqtt::ReasonCode::Success) {
         // Before CONNACK the reason goes in a CONNACK (spec 3.2.2.2).
         append_packet(mqtt::Connack{false, reason, {}});
     }
@@ -327,7 +333,8 @@ void Connection::check_timeouts(Millis now) {
     if (closed_) return;
     if (state_ == State::AwaitingConnect) {
         if (now - connected_at_ > broker_.config().connect_timeout_ms) {
-            logger()->info("remote={} sent no CONNECT in time; closing", transport_->remote_address());
+            logger()->info("remote={} sent no CONNECT in time; closing",
+                           transport_->remote_address());
             close_now();
         }
         return;

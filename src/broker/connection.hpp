@@ -96,7 +96,12 @@ private:
     boost::asio::io_context& ioc_;
 
     // Own thread.
-    enum class State { AwaitingConnect, Connected, Closing, Closed } state_ = State::AwaitingConnect;
+    enum class State {
+        AwaitingConnect,
+        Connected,
+        Closing,
+        Closed
+    } state_ = State::AwaitingConnect;
     mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;
     std::string client_id_;
     SessionPtr session_;

@@ -45,7 +45,8 @@ void Connection::handle(mqtt::Packet&& packet) {
                 close_with(ReasonCode::ProtocolError, true, "second CONNECT");
             } else if constexpr (std::is_same_v<T, mqtt::Auth>) {
                 // No enhanced authentication method is offered, so AUTH is unexpected.
-                close_with(ReasonCode::ProtocolError, true, "AUTH without an authentication method");
+                close_with(ReasonCode::ProtocolError, true,
+                           "AUTH without an authentication method");
             } else {
                 close_with(ReasonCode::ProtocolError, true, "packet a client must not send");
             }
@@ -67,7 +68,8 @@ void Connection::on_connect(mqtt::Connect&& c) {
     }
     if (c.client_id.empty() && !c.clean_start && !v5) {
         append_packet(mqtt::Connack{false, ReasonCode::ClientIdentifierNotValid, {}});
-        close_with(ReasonCode::ClientIdentifierNotValid, false, "empty client id with clean session 0");
+        close_with(ReasonCode::ClientIdentifierNotValid, false,
+                   "empty client id with clean session 0");
         return;
     }
     if (c.will && !mqtt::is_valid_topic_name(c.will->topic)) {
@@ -124,9 +126,9 @@ void Connection::on_connect(mqtt::Connect&& c) {
     inbound_aliases_.clear();
     state_ = State::Connected;
     append_packet(ack);
-    logger()->debug("client={} remote={} connected v{} keepalive={} session_present={}",
-                    client_id_, transport_->remote_address(), static_cast<int>(version_),
-                    keep_alive_s_, result.session_present);
+    logger()->debug("client={} remote={} connected v{} keepalive={} session_present={}", client_id_,
+                    transport_->remote_address(), static_cast<int>(version_), keep_alive_s_,
+                    result.session_present);
 
     // Attach: from now on other threads deliver straight to this connection.
     {
@@ -141,7 +143,8 @@ void Connection::on_connect(mqtt::Connect&& c) {
 ReasonCode Connection::resolve_topic_alias(mqtt::Publish& p) {
     if (!p.properties.topic_alias) return ReasonCode::Success;
     std::uint16_t alias = *p.properties.topic_alias;
-    if (alias == 0 || alias > broker_.config().topic_alias_maximum) return ReasonCode::TopicAliasInvalid;
+    if (alias == 0 || alias > broker_.config().topic_alias_maximum)
+        return ReasonCode::TopicAliasInvalid;
     if (inbound_aliases_.size() < alias) inbound_aliases_.resize(alias);
     if (p.topic.empty()) {
         if (inbound_aliases_[alias - 1].empty()) return ReasonCode::ProtocolError;
@@ -175,8 +178,10 @@ void Connection::on_publish(mqtt::Publish&& p) {
     if (auto* auth = broker_.authenticator(); auth && !auth->may_publish(*identity_, p.topic)) {
         // 5.0 says why in the acknowledgement; 3.1.1 has no way to, so the
         // message is acknowledged and dropped (spec 3.3.5), and logged.
-        logger()->info("client={} ({}) may not publish to {}: dropped", client_id_, identity_->name, p.topic);
-        auto rc = version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized : ReasonCode::Success;
+        logger()->info("client={} ({}) may not publish to {}: dropped", client_id_, identity_->name,
+                       p.topic);
+        auto rc =
+            version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized : ReasonCode::Success;
         if (p.qos == mqtt::QoS::AtLeastOnce)
             append_packet(mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, rc, {}});
         else if (p.qos == mqtt::QoS::ExactlyOnce)
@@ -187,7 +192,8 @@ void Connection::on_publish(mqtt::Publish&& p) {
         auto& ids = session_->inbound_qos2;  // touched by this thread only
         if (std::find(ids.begin(), ids.end(), p.packet_id) != ids.end()) {
             // A resend of a message already routed: acknowledge again, route once.
-            append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
+            append_packet(
+                mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
             return;
         }
         if (ids.size() >= cfg.max_inflight) {
@@ -203,7 +209,8 @@ void Connection::on_publish(mqtt::Publish&& p) {
     msg->retain = p.retain;
     msg->origin = session_.get();
     if (p.properties.message_expiry_interval)
-        msg->expiry_at = broker_.clock().now_ms() + Millis{*p.properties.message_expiry_interval} * 1000;
+        msg->expiry_at =
+            broker_.clock().now_ms() + Millis{*p.properties.message_expiry_interval} * 1000;
     p.properties.message_expiry_interval.reset();
     p.properties.subscription_identifiers.clear();
     if (!(p.properties == mqtt::Properties{}))
@@ -212,10 +219,12 @@ void Connection::on_publish(mqtt::Publish&& p) {
     broker_.publish(msg);
 
     if (p.qos == mqtt::QoS::AtLeastOnce) {
-        append_packet(mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, ReasonCode::Success, {}});
+        append_packet(
+            mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, ReasonCode::Success, {}});
     } else if (p.qos == mqtt::QoS::ExactlyOnce) {
         session_->inbound_qos2.push_back(p.packet_id);
-        append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
+        append_packet(
+            mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
     }
 }
 
@@ -225,9 +234,11 @@ void Connection::on_pub_response(const mqtt::PubResponse& r) {
         auto it = std::find(ids.begin(), ids.end(), r.packet_id);
         bool known = it != ids.end();
         if (known) ids.erase(it);
-        append_packet(mqtt::PubResponse{mqtt::PacketType::Pubcomp, r.packet_id,
-                                        known ? ReasonCode::Success : ReasonCode::PacketIdentifierNotFound,
-                                        {}});
+        append_packet(
+            mqtt::PubResponse{mqtt::PacketType::Pubcomp,
+                              r.packet_id,
+                              known ? ReasonCode::Success : ReasonCode::PacketIdentifierNotFound,
+                              {}});
         return;
     }
     broker_.acknowledge(*session_, r);
@@ -236,8 +247,9 @@ void Connection::on_pub_response(const mqtt::PubResponse& r) {
 void Connection::on_subscribe(mqtt::Subscribe&& s) {
     mqtt::Suback ack;
     ack.packet_id = s.packet_id;
-    std::uint32_t sub_id =
-        s.properties.subscription_identifiers.empty() ? 0 : s.properties.subscription_identifiers[0];
+    std::uint32_t sub_id = s.properties.subscription_identifiers.empty()
+                               ? 0
+                               : s.properties.subscription_identifiers[0];
     // SUBACK goes out before the retained messages the subscription triggers.
     std::vector<ReasonCode> reasons;
     reasons.reserve(s.topics.size());
@@ -257,7 +269,8 @@ void Connection::on_subscribe(mqtt::Subscribe&& s) {
         else
             rc = ReasonCode::Success;
         if (rc == ReasonCode::NotAuthorized)
-            logger()->info("client={} ({}) may not subscribe to {}", client_id_, identity_->name, t.filter);
+            logger()->info("client={} ({}) may not subscribe to {}", client_id_, identity_->name,
+                           t.filter);
         reasons.push_back(rc);
     }
     if (version_ == mqtt::ProtocolVersion::v5) {
@@ -295,8 +308,8 @@ void Connection::on_disconnect(const mqtt::Disconnect& d) {
                 close_with(ReasonCode::ProtocolError, true, "session expiry set after 0");
                 return;
             }
-            session_->expiry_interval_s =
-                std::min(*d.properties.session_expiry_interval, broker_.config().max_session_expiry);
+            session_->expiry_interval_s = std::min(*d.properties.session_expiry_interval,
+                                                   broker_.config().max_session_expiry);
         }
     }
     if (d.reason != ReasonCode::DisconnectWithWillMessage) will_.reset();

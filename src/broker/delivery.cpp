@@ -13,7 +13,9 @@ const std::shared_ptr<spdlog::logger>& logger() {
     static auto l = log::get("broker");
     return l;
 }
-bool expired(const Delivery& d, Millis now) { return d.msg->expiry_at != 0 && d.msg->expiry_at <= now; }
+bool expired(const Delivery& d, Millis now) {
+    return d.msg->expiry_at != 0 && d.msg->expiry_at <= now;
+}
 }  // namespace
 
 void Broker::deliver(Session& s, Delivery d) {
@@ -34,15 +36,19 @@ void Broker::deliver(Session& s, Delivery d) {
         auto n = count_dropped();
         if (config_.queue_overflow == QueueOverflow::DropNew) {
             if (n % 1000 == 1)
-                logger()->warn("client={} queue full ({} messages): dropping the new message (drop-new); {} dropped so far",
-                               s.client_id, s.queue.size(), n);
+                logger()->warn(
+                    "client={} queue full ({} messages): dropping the new message (drop-new); {} "
+                    "dropped so far",
+                    s.client_id, s.queue.size(), n);
             return;
         }
         Delivery& old = s.queue.front();
         if (old.persisted) store_.delete_message(s.client_id, old.seq);
         if (n % 1000 == 1)
-            logger()->warn("client={} queue full ({} messages): dropping the oldest message (drop-oldest); {} dropped so far",
-                           s.client_id, s.queue.size(), n);
+            logger()->warn(
+                "client={} queue full ({} messages): dropping the oldest message (drop-oldest); {} "
+                "dropped so far",
+                s.client_id, s.queue.size(), n);
         s.queue.pop_front();
     }
     s.queue.push_back(std::move(d));

@@ -19,7 +19,7 @@ struct Message {
     // Properties forwarded to subscribers (topic alias and subscription
     // identifiers removed); null when the publisher sent none.
     std::shared_ptr<const mqtt::Properties> properties;
-    Millis expiry_at = 0;       // monotonic; 0: never expires
+    Millis expiry_at = 0;          // monotonic; 0: never expires
     const void* origin = nullptr;  // the publishing session, for No Local
 };
 

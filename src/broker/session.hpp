@@ -52,11 +52,11 @@ public:
     std::shared_ptr<Connection> conn;
     mqtt::ProtocolVersion version = mqtt::ProtocolVersion::v311;
     std::uint32_t expiry_interval_s = 0;
-    Millis disconnected_at = 0;  // monotonic, while offline
+    Millis disconnected_at = 0;         // monotonic, while offline
     std::uint16_t send_window = 65535;  // the client's receive maximum
     std::map<std::string, SessionSubscription, std::less<>> subscriptions;  // filter as given
-    std::deque<Delivery> inflight;  // in send order
-    std::deque<Delivery> queue;     // waiting for the window or for the client
+    std::deque<Delivery> inflight;                                          // in send order
+    std::deque<Delivery> queue;               // waiting for the window or for the client
     std::vector<std::uint16_t> inbound_qos2;  // packet ids awaiting PUBREL
     std::uint16_t next_packet_id = 1;
     std::uint64_t next_seq = 1;

@@ -31,7 +31,9 @@ SubscriptionIndex::SubscriptionIndex() : root_(std::make_unique<Node>()) {}
 SubscriptionIndex::~SubscriptionIndex() = default;
 
 namespace {
-bool has_wildcard(std::string_view f) { return f.find_first_of("+#") != std::string_view::npos; }
+bool has_wildcard(std::string_view f) {
+    return f.find_first_of("+#") != std::string_view::npos;
+}
 
 // Member choice: round robin, skipping members that are offline when any is
 // online, so a message is not parked in a disconnected member's queue.
@@ -100,7 +102,8 @@ bool SubscriptionIndex::add(std::string_view filter, std::string_view group, Sub
                               [&](const auto& sg) { return sg->key->group == group; });
         if (g == e->groups.end()) {
             auto sg = std::make_unique<SharedGroup>();
-            sg->key = std::make_shared<const ShareKey>(ShareKey{std::string(group), std::string(filter)});
+            sg->key =
+                std::make_shared<const ShareKey>(ShareKey{std::string(group), std::string(filter)});
             g = e->groups.insert(e->groups.end(), std::move(sg));
         }
         list = &(*g)->members;
@@ -116,7 +119,8 @@ bool SubscriptionIndex::add(std::string_view filter, std::string_view group, Sub
     return true;
 }
 
-bool SubscriptionIndex::remove(std::string_view filter, std::string_view group, const Session* session) {
+bool SubscriptionIndex::remove(std::string_view filter, std::string_view group,
+                               const Session* session) {
     Entry* e = find_entry(filter, false);
     if (!e) return false;
     bool removed = false;
@@ -170,7 +174,8 @@ void SubscriptionIndex::prune(std::string_view filter) {
     });
     for (auto it = path.rbegin(); it != path.rend(); ++it) {
         auto [parent, level] = *it;
-        Node* child = level == "+" ? parent->plus.get() : parent->children.find(level)->second.get();
+        Node* child =
+            level == "+" ? parent->plus.get() : parent->children.find(level)->second.get();
         if (!child->empty()) break;
         if (level == "+")
             parent->plus.reset();
@@ -180,7 +185,8 @@ void SubscriptionIndex::prune(std::string_view filter) {
 }
 
 void SubscriptionIndex::collect(const Entry& e, std::vector<Match>& out) {
-    for (const auto& s : e.subscribers) out.push_back({s.session, s.options, s.subscription_id, nullptr});
+    for (const auto& s : e.subscribers)
+        out.push_back({s.session, s.options, s.subscription_id, nullptr});
     for (const auto& g : e.groups) {
         if (g->members.empty()) continue;
         const auto& m = g->members[choose(g->members, g->next, nullptr)];
@@ -191,7 +197,8 @@ void SubscriptionIndex::collect(const Entry& e, std::vector<Match>& out) {
 void SubscriptionIndex::match_node(const Node& n, const std::vector<std::string_view>& levels,
                                    std::size_t i, std::vector<Match>& out) const {
     // "a/#" matches "a" itself and everything below it.
-    if (!n.hash.empty() && !(i == 0 && !levels[0].empty() && levels[0][0] == '$')) collect(n.hash, out);
+    if (!n.hash.empty() && !(i == 0 && !levels[0].empty() && levels[0][0] == '$'))
+        collect(n.hash, out);
     if (i == levels.size()) {
         collect(n.here, out);
         return;

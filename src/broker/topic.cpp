@@ -17,16 +17,19 @@ std::optional<SharedFilter> parse_shared(std::string_view filter) {
 }
 
 bool topic_matches(std::string_view filter, std::string_view topic) {
-    if (!topic.empty() && topic[0] == '$' && !filter.empty() && (filter[0] == '+' || filter[0] == '#'))
+    if (!topic.empty() && topic[0] == '$' && !filter.empty() &&
+        (filter[0] == '+' || filter[0] == '#'))
         return false;
     std::size_t f = 0, t = 0;
     while (true) {
         auto fend = filter.find('/', f);
-        auto flevel = filter.substr(f, fend == std::string_view::npos ? std::string_view::npos : fend - f);
+        auto flevel =
+            filter.substr(f, fend == std::string_view::npos ? std::string_view::npos : fend - f);
         if (flevel == "#") return true;
         if (t > topic.size()) return false;
         auto tend = topic.find('/', t);
-        auto tlevel = topic.substr(t, tend == std::string_view::npos ? std::string_view::npos : tend - t);
+        auto tlevel =
+            topic.substr(t, tend == std::string_view::npos ? std::string_view::npos : tend - t);
         if (flevel != "+" && flevel != tlevel) return false;
         bool flast = fend == std::string_view::npos;
         bool tlast = tend == std::string_view::npos;

@@ -7,7 +7,8 @@
 
 namespace ts::broker {
 
-Worker::Worker(Broker& broker, std::size_t index) : broker_(broker), index_(index), ioc_(1), tick_(ioc_) {}
+Worker::Worker(Broker& broker, std::size_t index)
+    : broker_(broker), index_(index), ioc_(1), tick_(ioc_) {}
 
 Worker::~Worker() {
     if (thread_.joinable()) {
@@ -50,7 +51,9 @@ void Worker::start() {
     });
 }
 
-void Worker::stop() { ioc_.stop(); }
+void Worker::stop() {
+    ioc_.stop();
+}
 
 void Worker::join() {
     if (thread_.joinable()) thread_.join();

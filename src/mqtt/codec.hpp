@@ -26,9 +26,9 @@ template <typename T>
 using CodecResult = Expected<T, CodecError>;
 
 struct FixedHeader {
-    std::uint8_t first_byte = 0;        // packet type << 4 | flags
+    std::uint8_t first_byte = 0;  // packet type << 4 | flags
     std::uint32_t remaining_length = 0;
-    std::uint8_t header_length = 0;     // 2..5 bytes
+    std::uint8_t header_length = 0;  // 2..5 bytes
     PacketType type() const { return static_cast<PacketType>(first_byte >> 4); }
     std::uint8_t flags() const { return first_byte & 0x0F; }
     std::size_t total_length() const { return header_length + std::size_t{remaining_length}; }
@@ -70,8 +70,8 @@ void encode_publish_header(const Publish& p, ProtocolVersion version,
 std::size_t encoded_size(const Packet& p, ProtocolVersion version);
 
 // Validation helpers shared with the broker.
-bool is_valid_utf8(std::string_view s);  // well-formed, no U+0000, no surrogates
-bool is_valid_topic_name(std::string_view topic);  // non-empty, no wildcards
+bool is_valid_utf8(std::string_view s);               // well-formed, no U+0000, no surrogates
+bool is_valid_topic_name(std::string_view topic);     // non-empty, no wildcards
 bool is_valid_topic_filter(std::string_view filter);  // wildcard placement rules
 
 }  // namespace ts::mqtt

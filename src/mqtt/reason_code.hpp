@@ -68,6 +68,8 @@ ConnectReturnCode311 to_311_connack(ReasonCode rc);
 
 std::string_view to_string(ReasonCode rc);
 
-inline bool is_error(ReasonCode rc) { return static_cast<std::uint8_t>(rc) >= 0x80; }
+inline bool is_error(ReasonCode rc) {
+    return static_cast<std::uint8_t>(rc) >= 0x80;
+}
 
 }  // namespace ts::mqtt

@@ -191,8 +191,12 @@ private:
 // handshake when they start a ClientHello, or to the plain TCP transport.
 class TlsSniffer : public std::enable_shared_from_this<TlsSniffer> {
 public:
-    TlsSniffer(std::shared_ptr<const AcceptContext> ctx, std::size_t index, tcp::socket socket, Peer peer)
-        : ctx_(std::move(ctx)), index_(index), socket_(std::move(socket)), peer_(std::move(peer)),
+    TlsSniffer(std::shared_ptr<const AcceptContext> ctx, std::size_t index, tcp::socket socket,
+               Peer peer)
+        : ctx_(std::move(ctx)),
+          index_(index),
+          socket_(std::move(socket)),
+          peer_(std::move(peer)),
           timer_(socket_.get_executor()) {}
 
     void start() {
@@ -208,11 +212,12 @@ public:
 
 private:
     void wait() {
-        socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
-            if (self->done_) return;
-            if (ec) return self->finish_closed();
-            self->peek();
-        });
+        socket_.async_wait(tcp::socket::wait_read,
+                           [self = shared_from_this()](const error_code& ec) {
+                               if (self->done_) return;
+                               if (ec) return self->finish_closed();
+                               self->peek();
+                           });
     }
 
     void peek() {
@@ -226,7 +231,8 @@ private:
         timer_.cancel();
         if (tls) {
             auto& ssl = *ctx_->opts.tls;
-            std::make_shared<Handshake<TlsStream>>(ctx_, index_, std::move(peer_), std::move(socket_), ssl)
+            std::make_shared<Handshake<TlsStream>>(ctx_, index_, std::move(peer_),
+                                                   std::move(socket_), ssl)
                 ->start();
         } else {
             ctx_->deliver(index_, make_tcp_transport(std::move(socket_), std::move(peer_)));
@@ -256,7 +262,8 @@ void start_handshake(std::shared_ptr<const AcceptContext> ctx, std::size_t index
     switch (ctx->opts.kind) {
         case Kind::Tcp:
             if (ctx->opts.tls) {
-                std::make_shared<TlsSniffer>(std::move(ctx), index, std::move(socket), std::move(peer))
+                std::make_shared<TlsSniffer>(std::move(ctx), index, std::move(socket),
+                                             std::move(peer))
                     ->start();
                 return;
             }

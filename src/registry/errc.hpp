@@ -7,16 +7,16 @@
 namespace ts::registry {
 
 enum class Errc {
-    InvalidArgument = 1,   // 400, "InvalidArgument" (message names the field)
-    ProductNotFound,       // 404, "ProductNotFound"
-    DeviceNotFound,        // 404, "DeviceNotFound"
-    TopicClassNotFound,    // 404, "TopicClassNotFound"
-    ProductExists,         // 409, "ProductAlreadyExists"
-    DeviceExists,          // 409, "DeviceAlreadyExists"
-    TopicClassExists,      // 409, "TopicClassAlreadyExists"
-    ProductHasDevices,     // 409, "ProductHasDevices"
-    LimitExceeded,         // 400, "LimitExceeded"
-    StorageError,          // 500, "InternalError"
+    InvalidArgument = 1,  // 400, "InvalidArgument" (message names the field)
+    ProductNotFound,      // 404, "ProductNotFound"
+    DeviceNotFound,       // 404, "DeviceNotFound"
+    TopicClassNotFound,   // 404, "TopicClassNotFound"
+    ProductExists,        // 409, "ProductAlreadyExists"
+    DeviceExists,         // 409, "DeviceAlreadyExists"
+    TopicClassExists,     // 409, "TopicClassAlreadyExists"
+    ProductHasDevices,    // 409, "ProductHasDevices"
+    LimitExceeded,        // 400, "LimitExceeded"
+    StorageError,         // 500, "InternalError"
 };
 
 struct RegistryError {

@@ -15,7 +15,7 @@ enum class DeviceStatus { Inactive, Online, Offline, Disabled };
 enum class TopicPermission { Publish, Subscribe, All };
 
 struct Product {
-    std::string product_key;     // 11 characters, generated
+    std::string product_key;  // 11 characters, generated
     std::string name;
     NodeType node_type = NodeType::Device;
     DataFormat data_format = DataFormat::Alink;

@@ -62,7 +62,8 @@ public:
 
     // --- products ---
     virtual Result<Product> create_product(const ProductSpec& spec) = 0;
-    virtual Result<Page<Product>> list_products(std::size_t page_size, const std::string& page_token) = 0;
+    virtual Result<Page<Product>> list_products(std::size_t page_size,
+                                                const std::string& page_token) = 0;
     virtual Result<Product> get_product(const std::string& pk) = 0;
     virtual Result<Product> update_product(const std::string& pk, const ProductPatch& patch) = 0;
     // Refused with ProductHasDevices while the product has devices.
@@ -75,12 +76,15 @@ public:
     // All or nothing: a duplicate or invalid name fails the whole batch.
     virtual Result<std::vector<Device>> register_devices(const std::string& pk,
                                                          const std::vector<std::string>& names) = 0;
-    virtual Result<std::vector<Device>> register_devices(const std::string& pk, std::size_t count) = 0;
+    virtual Result<std::vector<Device>> register_devices(const std::string& pk,
+                                                         std::size_t count) = 0;
     virtual Result<Page<Device>> list_devices(const std::string& pk, const DeviceFilter& filter,
-                                              std::size_t page_size, const std::string& page_token) = 0;
+                                              std::size_t page_size,
+                                              const std::string& page_token) = 0;
     virtual Result<Device> get_device(const std::string& pk, const std::string& dn) = 0;
     virtual Result<void> delete_device(const std::string& pk, const std::string& dn) = 0;
-    virtual Result<Device> set_enabled(const std::string& pk, const std::string& dn, bool enabled) = 0;
+    virtual Result<Device> set_enabled(const std::string& pk, const std::string& dn,
+                                       bool enabled) = 0;
     virtual Result<Device> rotate_secret(const std::string& pk, const std::string& dn) = 0;
     virtual Result<Device> set_tags(const std::string& pk, const std::string& dn,
                                     const std::map<std::string, std::string>& tags) = 0;
@@ -94,14 +98,17 @@ public:
 
     // --- hot path (never blocks on I/O) ---
     // A snapshot of the device's credentials and state; nullptr when unknown.
-    virtual std::shared_ptr<const Device> find_device(std::string_view pk, std::string_view dn) const = 0;
+    virtual std::shared_ptr<const Device> find_device(std::string_view pk,
+                                                      std::string_view dn) const = 0;
     virtual std::shared_ptr<const Product> find_product(std::string_view pk) const = 0;
-    virtual std::shared_ptr<const std::vector<TopicClass>> topic_classes(std::string_view pk) const = 0;
+    virtual std::shared_ptr<const std::vector<TopicClass>> topic_classes(
+        std::string_view pk) const = 0;
 
     // Connection state, written behind (batched; never blocks the caller).
     virtual void mark_online(const std::string& pk, const std::string& dn, const std::string& ip,
                              std::int64_t time_ms) = 0;
-    virtual void mark_offline(const std::string& pk, const std::string& dn, std::int64_t time_ms) = 0;
+    virtual void mark_offline(const std::string& pk, const std::string& dn,
+                              std::int64_t time_ms) = 0;
 
     // Called (on the management caller's thread) after a device is disabled,
     // enabled, deleted or gets a new secret.

@@ -24,7 +24,8 @@ Result<Product> SqliteRegistry::create_product(const ProductSpec& spec) {
     if (auto r = check_description(spec.description); !r) return unexpected(r.error());
     std::lock_guard lock(mutex_);
     if (cache_.product_name_taken(spec.name, {}))
-        return error(Errc::ProductExists, "name: a product named '" + spec.name + "' already exists");
+        return error(Errc::ProductExists,
+                     "name: a product named '" + spec.name + "' already exists");
     Product p;
     for (int i = 0; i < kGenerateAttempts && p.product_key.empty(); ++i) {
         auto key = generate_product_key();
@@ -76,7 +77,8 @@ Result<Product> SqliteRegistry::update_product(const std::string& pk, const Prod
     auto current = cache_.find_product(pk);
     if (!current) return product_not_found(pk);
     if (patch.name && cache_.product_name_taken(*patch.name, pk))
-        return error(Errc::ProductExists, "name: a product named '" + *patch.name + "' already exists");
+        return error(Errc::ProductExists,
+                     "name: a product named '" + *patch.name + "' already exists");
     Product p = *current;
     if (patch.name) p.name = *patch.name;
     if (patch.description) p.description = *patch.description;

@@ -11,7 +11,7 @@
 namespace ts::registry {
 
 struct SignedClientId {
-    std::string client_id;  // the part before the first '|'
+    std::string client_id;                      // the part before the first '|'
     std::map<std::string, std::string> params;  // securemode, signmethod, timestamp, ...
 };
 

@@ -69,7 +69,7 @@ struct BrokerStateStats {
 };
 
 class BrokerStateStore {
-  public:
+public:
     virtual ~BrokerStateStore() = default;
 
     // Reads everything back at startup (blocking; called before serving).

@@ -11,13 +11,13 @@ namespace ts::store {
 
 // Prepared once and reused for every batch.
 class BrokerStateWriter {
-  public:
+public:
     static Expected<BrokerStateWriter, Error> prepare(sqlite::Database& db);
 
     // Runs `op` in the connection's current transaction.
     sqlite::Status apply(const BrokerStateOp& op);
 
-  private:
+private:
     sqlite::Statement put_retained_;
     sqlite::Statement delete_retained_;
     sqlite::Statement put_session_;

@@ -5,7 +5,7 @@ namespace ts::store {
 namespace {
 
 class NullBrokerState final : public BrokerStateStore {
-  public:
+public:
     Expected<BrokerSnapshot, Error> load() override { return BrokerSnapshot{}; }
     void put_retained(RetainedRecord) override {}
     void delete_retained(std::string) override {}

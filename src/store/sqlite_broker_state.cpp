@@ -56,7 +56,7 @@ bool is_transient(const Error& e) {
 }
 
 class SqliteBrokerState final : public BrokerStateStore {
-  public:
+public:
     SqliteBrokerState(Database db, BrokerStateWriter writer)
         : log_(ts::log::get("store")), db_(std::move(db)), statements_(std::move(writer)) {}
 
@@ -127,7 +127,7 @@ class SqliteBrokerState final : public BrokerStateStore {
         return s;
     }
 
-  private:
+private:
     void enqueue(BrokerStateOp op) {
         bool was_empty = false;
         {

@@ -35,7 +35,7 @@ struct Blob {
 };
 
 class Statement {
-  public:
+public:
     Statement() = default;
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&& other) noexcept;
@@ -87,7 +87,7 @@ class Statement {
     bool valid() const { return stmt_ != nullptr; }
     sqlite3_stmt* handle() const { return stmt_; }
 
-  private:
+private:
     friend class Database;
     Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
     Status check_bind(int rc, int index);
@@ -113,7 +113,7 @@ struct OpenOptions {
 };
 
 class Database {
-  public:
+public:
     // Opens `path` in WAL mode with synchronous=NORMAL and foreign keys on.
     // The file is touched here, so an unusable path fails now rather than at
     // the first write.
@@ -141,7 +141,7 @@ class Database {
     const std::string& path() const { return path_; }
     sqlite3* handle() const { return db_; }
 
-  private:
+private:
     explicit Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
     void close();
 
@@ -172,7 +172,7 @@ Status for_each_row(Statement& stmt, F&& on_row) {
 
 // A transaction that rolls back unless commit() succeeded.
 class Transaction {
-  public:
+public:
     static Expected<Transaction, Error> begin(Database& db, TxMode mode = TxMode::deferred);
 
     Transaction(Transaction&& other) noexcept;
@@ -184,7 +184,7 @@ class Transaction {
     Status commit();
     void rollback();
 
-  private:
+private:
     explicit Transaction(Database* db) : db_(db) {}
     Database* db_ = nullptr;  // null once committed or rolled back
 };

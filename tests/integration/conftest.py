@@ -40,6 +40,7 @@ BROKER_KIND = os.environ.get("THINGSTEAD_TEST_BROKER", "thingstead").strip().low
 IS_MOSQUITTO = BROKER_KIND == "mosquitto"
 MOSQUITTO_BIN = os.environ.get("MOSQUITTO_BIN", "/usr/sbin/mosquitto")
 START_TIMEOUT = 15.0
+ADMIN_TOKEN = "ts-test-admin-token-4f1c"  # REST API / application-client token of test brokers
 STOP_TIMEOUT = 15.0
 
 
@@ -128,8 +129,12 @@ _MOSQUITTO_KEYS = {
 class Broker:
     """A running broker process on loopback with free ports."""
 
-    def __init__(self, workdir: Path, config: dict | None = None, tls: tuple[str, str] | None = None):
+    def __init__(self, workdir: Path, config: dict | None = None, tls: tuple[str, str] | None = None,
+                 *, anonymous: bool = True, http: bool = False):
         self.kind = BROKER_KIND
+        self.anonymous = anonymous  # pass --allow-anonymous
+        self.http_port = free_port() if http else 0  # REST API (see the `platform` fixture)
+        self.admin_token = ADMIN_TOKEN  # THINGSTEAD_ADMIN_TOKEN of the server process
         self.host = HOST
         self.workdir = workdir
         self.data_dir = workdir / "data"
@@ -153,7 +158,7 @@ class Broker:
         return self.proc.pid
 
     def ports(self) -> list[int]:
-        return [p for p in (self.port, self.ws_port, self.tls_port) if p]
+        return [p for p in (self.port, self.ws_port, self.tls_port, self.http_port) if p]
 
     def _command(self) -> list[str]:
         if self.kind == "mosquitto":
@@ -165,8 +170,9 @@ class Broker:
         cfg_file.write_text(to_toml(cfg))
         cmd = [binary, "serve", "--config", str(cfg_file), "--data-dir", str(self.data_dir),
                "--mqtt-port", str(self.port), "--ws-port", str(self.ws_port),
-               "--tls-port", str(self.tls_port), "--http-port", "0",
-               "--allow-anonymous"]
+               "--tls-port", str(self.tls_port), "--http-port", str(self.http_port)]
+        if self.anonymous:
+            cmd.append("--allow-anonymous")
         if "log_level" not in self.config.get("server", {}):
             cmd += ["--log-level", "info"]
         if self.tls_cert:
@@ -212,7 +218,8 @@ class Broker:
         self.stopped_on_purpose = False
         logf = open(self.log_path, "w")
         self.proc = subprocess.Popen(self._command(), stdout=logf, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, cwd=self.workdir)
+                                     stdin=subprocess.DEVNULL, cwd=self.workdir,
+                                     env=dict(os.environ, THINGSTEAD_ADMIN_TOKEN=self.admin_token))
         logf.close()
         self.starts += 1
         deadline = time.monotonic() + START_TIMEOUT
@@ -299,7 +306,7 @@ def tls_files(tmp_path_factory):
     return str(cert), str(key)
 
 
-def _make_broker(request, tmp_path, tls_files=None):
+def _make_broker(request, tmp_path, tls_files=None, **broker_kw):
     if not IS_MOSQUITTO:
         binary = _thingstead_bin()
         if not os.access(binary, os.X_OK):
@@ -312,7 +319,7 @@ def _make_broker(request, tmp_path, tls_files=None):
     for m in reversed(list(request.node.iter_markers("broker_config"))):
         for section, values in m.args[0].items():
             config.setdefault(section, {}).update(values)
-    b = Broker(tmp_path / "broker", config, tls_files)
+    b = Broker(tmp_path / "broker", config, tls_files, **broker_kw)
     try:
         b.start()
     except RuntimeError as e:
@@ -371,3 +378,178 @@ def node_modules():
     if not shutil.which("node"):
         pytest.skip("node not available")
     return nm
+
+
+# ---------------------------------------------------------------- platform: REST API and signed devices
+# Used by test_11..test_15.  `platform` is a thingstead broker with the REST API
+# on a free port (`platform.http_port`, token `platform.admin_token`) and
+# anonymous MQTT OFF; `platform.api` is an `Api` client for it.  The `tls` and
+# `broker_config` markers work as for `broker`.  Skipped in mosquitto mode.
+import base64 as _base64
+import hashlib as _hashlib
+import hmac as _hmac
+import http.client as _http_client
+import json as _json
+import urllib.parse as _urlparse
+
+
+class ApiReply:
+    def __init__(self, status: int, headers: dict, raw: bytes):
+        self.status, self.headers, self.raw = status, headers, raw
+        try:
+            self.json = _json.loads(raw) if raw else None
+        except ValueError:
+            self.json = None
+
+    @property
+    def code(self):
+        return self.json.get("code") if isinstance(self.json, dict) else None
+
+    @property
+    def message(self) -> str:
+        return (self.json.get("message") if isinstance(self.json, dict) else None) or ""
+
+    def __repr__(self):
+        return f"<HTTP {self.status} {self.raw[:300]!r}>"
+
+
+class Api:
+    """Minimal REST client (http.client).  Paths not starting with /api, /healthz
+    or /metrics get the /api/v1 prefix.  `expect=` asserts the status."""
+
+    def __init__(self, broker, token: str | None = None):
+        self.broker = broker
+        self.token = broker.admin_token if token is None else token
+
+    def request(self, method: str, path: str, body=None, *, expect: int | None = None,
+                token: str | None | bool = True, raw: bytes | None = None,
+                content_type: str | None = "application/json", query: dict | None = None,
+                timeout: float = 10.0) -> ApiReply:
+        if not path.startswith(("/api", "/healthz", "/metrics")):
+            path = "/api/v1" + path
+        if query:
+            path += "?" + _urlparse.urlencode(query)
+        headers = {}
+        if token is True:
+            token = self.token
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = raw if raw is not None else (None if body is None else _json.dumps(body).encode())
+        if data is not None and content_type:
+            headers["Content-Type"] = content_type
+        conn = _http_client.HTTPConnection(self.broker.host, self.broker.http_port, timeout=timeout)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            r = conn.getresponse()
+            reply = ApiReply(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+        finally:
+            conn.close()
+        if expect is not None:
+            assert reply.status == expect, f"{method} {path} {body!r}: expected HTTP {expect}, got {reply!r}"
+        return reply
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    # -- shortcuts that assert success and return the JSON
+    def create_product(self, name: str | None = None, **fields) -> dict:
+        return self.post("/products", {"name": name or unique_name("prod"), **fields}, expect=201).json
+
+    def register(self, pk: str, dn: str | None = None) -> dict:
+        return self.post(f"/products/{pk}/devices", {} if dn is None else {"deviceName": dn}, expect=201).json
+
+    def device(self, pk: str, dn: str) -> dict:
+        return self.get(f"/products/{pk}/devices/{dn}", expect=200).json
+
+    def publish(self, topic: str, payload: bytes, qos: int = 0) -> ApiReply:
+        return self.post("/messages", {"topic": topic, "payload": _base64.b64encode(payload).decode(),
+                                       "qos": qos}, expect=202)
+
+
+_name_ids = __import__("itertools").count(1)
+
+
+def unique_name(prefix: str = "d") -> str:
+    """4-32 chars of [A-Za-z0-9_]: valid as a device or product name."""
+    return f"{prefix}_{os.getpid() % 10000}_{next(_name_ids)}"
+
+
+_DIGESTS = {"hmacmd5": _hashlib.md5, "hmacsha1": _hashlib.sha1, "hmacsha256": _hashlib.sha256}
+
+
+def sign_hex(method: str, secret: str, content: str, *, upper: bool = False) -> str:
+    h = _hmac.new(secret.encode(), content.encode(), _DIGESTS[method.lower()]).hexdigest()
+    return h.upper() if upper else h
+
+
+def device_login(pk: str, dn: str, secret: str, *, method: str = "hmacsha256", cid: str | None = None,
+                 timestamp: str | None = "1700000000000", upper: bool = False,
+                 securemode: int = 3) -> tuple[str, str, str]:
+    """(clientId, username, password) signed as in PROTOCOL.md 1.2."""
+    cid = f"{pk}.{dn}" if cid is None else cid
+    params = [f"securemode={securemode}", f"signmethod={method}"]
+    content = f"clientId{cid}deviceName{dn}productKey{pk}"
+    if timestamp is not None:
+        params.append(f"timestamp={timestamp}")
+        content += f"timestamp{timestamp}"
+    return f"{cid}|{','.join(params)}|", f"{dn}&{pk}", sign_hex(method, secret, content, upper=upper)
+
+
+@pytest.fixture
+def platform(request, tmp_path):
+    if IS_MOSQUITTO:
+        pytest.skip("mosquitto mode: no device registry or REST API")
+    tls = request.getfixturevalue("tls_files") if request.node.get_closest_marker("tls") else None
+    b = _make_broker(request, tmp_path, tls, anonymous=False, http=True)
+    b.ca_file = tls[0] if tls else None
+    b.api = Api(b)
+    yield b
+    _finish(request, b)
+
+
+class PlatformClients:
+    """paho clients bound to `platform`, closed at teardown: `device(dev)` signs
+    in as a registered device (dict with productKey/deviceName/deviceSecret),
+    `app()` as an application client with the admin token."""
+
+    def __init__(self, broker):
+        from pahoclient import Clients
+        self.broker = broker
+        self._cs = Clients(broker)
+
+    def new_device(self, dev: dict, *, version=None, method="hmacsha256", upper=False, cid=None, **kw):
+        from pahoclient import V311
+        cid_full, user, pw = device_login(dev["productKey"], dev["deviceName"], dev["deviceSecret"],
+                                          method=method, upper=upper, cid=cid)
+        c = self._cs.new(cid_full, version=version or V311, **kw)
+        c.c.username_pw_set(user, pw)
+        return c
+
+    def device(self, dev: dict, *, connect_kw: dict | None = None, **kw):
+        c = self.new_device(dev, **kw)
+        c.connect(**(connect_kw or {}))
+        return c
+
+    def app(self, name: str = "app", *, token: str | None = None, version=None, connect: bool = True, **kw):
+        from pahoclient import V311, unique_id
+        c = self._cs.new(unique_id("app"), version=version or V311, **kw)
+        c.c.username_pw_set(name, self.broker.admin_token if token is None else token)
+        if connect:
+            c.connect()
+        return c
+
+    def close_all(self):
+        self._cs.close_all()
+
+
+@pytest.fixture
+def pclients(platform):
+    cs = PlatformClients(platform)
+    yield cs
+    cs.close_all()

@@ -94,7 +94,9 @@ TEST(SubscriptionIndex, SharedAndPlainBothMatch) {
     std::vector<Match> out;
     idx.match("t", out);
     ASSERT_EQ(out.size(), 2u);
-    EXPECT_EQ(std::count_if(out.begin(), out.end(), [](const Match& m) { return m.share != nullptr; }), 1);
+    EXPECT_EQ(
+        std::count_if(out.begin(), out.end(), [](const Match& m) { return m.share != nullptr; }),
+        1);
 }
 
 }  // namespace
