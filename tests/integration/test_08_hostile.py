@@ -244,7 +244,11 @@ def test_slow_consumer_does_not_hurt_broker(broker, clients):
     assert not err, f"bulk publisher failed: {err}"
     assert broker.alive()
     max_rss = max(max_rss, broker.rss_kb())
-    assert max_rss < 300 * 1024, f"broker RSS reached {max_rss // 1024} MB"
+    # 50 MB flowed towards a client that reads nothing. A plain build stays
+    # around 15 MB; AddressSanitizer's allocator caches freed blocks and
+    # keeps its shadow memory, so its bound is looser but still finite.
+    limit_mb = 1024 if os.environ.get("THINGSTEAD_SANITIZED") == "1" else 300
+    assert max_rss < limit_mb * 1024, f"broker RSS reached {max_rss // 1024} MB"
     assert max(latencies) < 3.0, f"well-behaved client stalled {max(latencies):.2f}s"
     print(f"published {n_msgs} x 64 KiB in {time.monotonic() - t0:.1f}s; max RSS {max_rss // 1024} MB; "
           f"{len(latencies)} ping-pongs, max latency {max(latencies) * 1000:.0f} ms")
