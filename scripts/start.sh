@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash scripts/setup.sh
-export CCACHE_BASEDIR="$here"
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 cmake --preset release >/dev/null
 cmake --build --preset release --target thingstead
 bin="$here/build/release/src/app/thingstead"

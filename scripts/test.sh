@@ -11,7 +11,7 @@ bash scripts/setup.sh
 
 # ccache keys on paths relative to the checkout, so a fresh clone elsewhere
 # (CI) reuses what an earlier build compiled.
-export CCACHE_BASEDIR="$here"
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 # A small quarantine: the memory-bound tests measure the broker, not ASan.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=16}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
