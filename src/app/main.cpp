@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "app/bench/bench_command.hpp"
 #include "app/cli/common.hpp"
 #include "app/serve.hpp"
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
 
     ts::app::cli::Dispatcher commands;
     ts::app::cli::register_client_commands(app, commands);
+    ts::app::bench::register_bench_command(app, commands);
     ts::app::cli::set_usage_error_format(app);
 
     try {

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Runs the same `thingstead bench` scenarios against Thingstead and Debian's
+# mosquitto, one broker at a time on this machine (loopback only), and
+# writes docs/benchmarks.md with the figures, the ratio, the machine and the
+# commands. Timings never gate anything: this is run by hand and the result
+# committed.
+#
+#   bench/compare.sh               # ~4 minutes after the build
+#   BENCH_DURATION=10 bench/compare.sh
+#
+# Every step is bounded: each bench run has a fixed duration and a timeout,
+# and both brokers are killed on exit whatever happens.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+DURATION=${BENCH_DURATION:-5}
+WARMUP=${BENCH_WARMUP:-1}
+TS_PORT=${TS_PORT:-21883}
+MQ_PORT=${MQ_PORT:-21884}
+MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
+OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
+
+cmake --preset release >/dev/null
+cmake --build --preset release --target thingstead
+BIN=$ROOT/build/release/src/app/thingstead
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+# Both brokers and the generator hold one descriptor per connection.
+ulimit -n "$(ulimit -Hn)"
+
+wait_for_port() {  # port: up to 10 s
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    echo "compare.sh: nothing listening on port $1" >&2
+    return 1
+}
+
+cat >"$WORK/mosquitto.conf" <<CONF
+listener $MQ_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+log_dest stderr
+log_type error
+CONF
+
+# A fresh broker for every scenario: a backlog left by an overloaded run (a
+# single-threaded broker can take many seconds to work through what closed
+# publishers left in its socket buffers) would otherwise be delivered to the
+# next run's subscribers and spoil its figures, and idle memory is measured
+# from a clean start.
+BROKER_PID=
+start_broker() {  # thingstead|mosquitto
+    rm -rf "$WORK/ts-data"
+    if [ "$1" = thingstead ]; then
+        "$BIN" serve --allow-anonymous --data-dir "$WORK/ts-data" --bind 127.0.0.1 \
+            --mqtt-port "$TS_PORT" --ws-port 0 --tls-port 0 --http-port 0 --log-level warn \
+            >>"$WORK/thingstead.log" 2>&1 &
+        BROKER_PID=$!
+        PIDS+=("$BROKER_PID")
+        wait_for_port "$TS_PORT"
+    else
+        "$MOSQUITTO" -c "$WORK/mosquitto.conf" >>"$WORK/mosquitto.log" 2>&1 &
+        BROKER_PID=$!
+        PIDS+=("$BROKER_PID")
+        wait_for_port "$MQ_PORT"
+    fi
+}
+stop_broker() {
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+}
+
+SCENARIOS=(
+    "idle-10k|idle --clients 10000 --concurrency 100 --source-addresses 4"
+    "fan-in-qos0|fan-in --publishers 100 --subscribers 1 --qos 0"
+    "fan-in-qos1|fan-in --publishers 100 --subscribers 1 --qos 1 --inflight 64"
+    "fan-in-qos1-paced|fan-in --publishers 1000 --subscribers 1 --qos 1 --rate 20 --source-addresses 2"
+    "fan-out-1000|fan-out --subscribers 1000 --qos 0 --source-addresses 2"
+    "connect-10k|connect --clients 10000 --concurrency 100 --source-addresses 4"
+)
+
+COMMANDS="$WORK/commands.txt"
+: >"$COMMANDS"
+run() {  # broker-name port pid scenario-name args...
+    local broker=$1 port=$2 pid=$3 name=$4
+    shift 4
+    local args=("$@" --port "$port" --broker-pid "$pid" --duration "$DURATION" --json)
+    case "$name" in
+        connect*) ;;                          # --duration is only its time limit
+        idle*) ;;
+        *) args+=(--warmup "$WARMUP") ;;
+    esac
+    echo "thingstead bench ${args[*]}" | sed -e "s/--broker-pid $pid/--broker-pid PID/" -e "s/--port $port/--port PORT/" >>"$COMMANDS"
+    echo "== $broker $name" >&2
+    # Generous bound: warm-up + duration + drain + connect phases.
+    if ! timeout 120 "$BIN" bench "${args[@]}" >"$WORK/$broker-$name.json" 2>"$WORK/$broker-$name.err"; then
+        echo "compare.sh: $broker $name failed: $(cat "$WORK/$broker-$name.err")" >&2
+        echo '{}' >"$WORK/$broker-$name.json"
+    fi
+    kill -0 "$pid" 2>/dev/null || echo "compare.sh: $broker died during $name" >&2
+}
+
+for entry in "${SCENARIOS[@]}"; do
+    name=${entry%%|*}
+    read -r -a args <<<"${entry#*|}"
+    start_broker thingstead
+    run thingstead "$TS_PORT" "$BROKER_PID" "$name" "${args[@]}"
+    stop_broker
+    start_broker mosquitto
+    run mosquitto "$MQ_PORT" "$BROKER_PID" "$name" "${args[@]}"
+    stop_broker
+done
+
+MACHINE_CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+export MACHINE_CPU MACHINE_NPROC=$(nproc) MACHINE_KERNEL=$(uname -r)
+export MACHINE_MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
+export MOSQUITTO_VERSION=$("$MOSQUITTO" -h 2>&1 | head -1)
+export TS_VERSION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+export DURATION WARMUP WORK COMMANDS OUT
+python3 "$ROOT/bench/write_report.py"
+echo "compare.sh: wrote $OUT" >&2

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Turns the JSON results of bench/compare.sh into docs/benchmarks.md.
+
+Reads $WORK/<broker>-<scenario>.json (one `thingstead bench --json` object
+each) and the machine facts compare.sh exports; writes $OUT.
+"""
+import json
+import os
+
+WORK = os.environ["WORK"]
+OUT = os.environ["OUT"]
+BROKERS = ["thingstead", "mosquitto"]
+
+# scenario -> (title, [(label, json path, better: "higher"/"lower"/"")])
+LATENCY = [
+    ("latency p50 (µs)", "latency_us.p50", "lower"),
+    ("latency p99 (µs)", "latency_us.p99", "lower"),
+    ("latency p99.9 (µs)", "latency_us.p99.9", "lower"),
+]
+BROKER = [
+    ("broker CPU µs / delivered msg", "broker_cpu_us_per_msg", "lower"),
+    ("broker RSS at end (KiB)", "broker_rss_kb", "lower"),
+]
+SCENARIOS = [
+    ("fan-in-qos0", "Fan-in, QoS 0, 100 publishers flat out, 1 subscriber",
+     [("sent msg/s", "sent_per_s", "higher"), ("received msg/s", "received_per_s", "higher"),
+      ("lost", "loss", "lower")] + LATENCY + BROKER),
+    ("fan-in-qos1", "Fan-in, QoS 1 (inflight 64), 100 publishers flat out, 1 subscriber",
+     [("sent msg/s", "sent_per_s", "higher"), ("acknowledged msg/s", "acked_per_s", "higher"),
+      ("received msg/s", "received_per_s", "higher"), ("lost", "loss", "lower")]
+     + LATENCY + BROKER),
+    ("fan-in-qos1-paced", "Fan-in, QoS 1, 1,000 publishers × 20 msg/s (paced), 1 subscriber",
+     [("received msg/s", "received_per_s", "higher"), ("lost", "loss", "lower")]
+     + LATENCY + BROKER),
+    ("fan-out-1000", "Fan-out, QoS 0, 1 publisher flat out, 1,000 subscribers",
+     [("published msg/s", "sent_per_s", "higher"),
+      ("deliveries/s", "deliveries_per_s", "higher"), ("lost deliveries", "loss", "lower")]
+     + LATENCY + BROKER),
+    ("connect-10k", "Connect, 10,000 anonymous clients, 100 outstanding",
+     [("connects/s", "connects_per_s", "higher"), ("failed", "failed", "lower"),
+      ("not finished in time", "not_finished", "lower"),
+      ("connect latency p50 (µs)", "connect_latency_us.p50", "lower"),
+      ("connect latency p99 (µs)", "connect_latency_us.p99", "lower"),
+      ("broker CPU µs / connect", "broker_cpu_us_per_connect", "lower")]),
+    ("idle-10k", "Idle, 10,000 connections held",
+     [("connected", "connected", "higher"),
+      ("broker KiB / connection", "broker_kb_per_connection", "lower"),
+      ("broker RSS (KiB)", "broker_rss_kb", "lower"),
+      ("dropped while idle", "dropped_while_idle", "lower")]),
+]
+
+
+def load(broker, scenario):
+    try:
+        with open(os.path.join(WORK, f"{broker}-{scenario}.json")) as f:
+            return json.loads(f.read() or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def get(obj, path):
+    # Keys may hold dots ("p99.9"): try the longest key first.
+    if not path:
+        return obj
+    if not isinstance(obj, dict):
+        return None
+    if path in obj:
+        return obj[path]
+    parts = path.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        head = ".".join(parts[:i])
+        if head in obj:
+            return get(obj[head], ".".join(parts[i:]))
+    return None
+
+
+def fmt(v):
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        if abs(v) >= 100:
+            return f"{v:,.0f}"
+        return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def ratio(a, b):
+    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or b == 0:
+        return "–"
+    return f"{a / b:.2f}×"
+
+
+lines = []
+w = lines.append
+w("# Benchmarks: Thingstead and mosquitto")
+w("")
+w("Written by `bench/compare.sh` (the tables and the machine); the observations at the end")
+w("are written by hand after a run. Timings never decide a test; they are measured by hand")
+w("and committed.")
+w("")
+w("## Machine")
+w("")
+w(f"- CPU: {os.environ.get('MACHINE_CPU', '?')}, {os.environ.get('MACHINE_NPROC', '?')} cores"
+  f" (`nproc`); memory {os.environ.get('MACHINE_MEM', '?')}")
+w(f"- Kernel: {os.environ.get('MACHINE_KERNEL', '?')}")
+w(f"- Thingstead: release preset (`-O2 -g`), commit {os.environ.get('TS_VERSION', '?')},"
+  " `serve --allow-anonymous`, default threads (one per core), no TLS/WS/HTTP listeners")
+w(f"- mosquitto: Debian's `{os.environ.get('MOSQUITTO_VERSION', '?')}`, `persistence false`,"
+  " `allow_anonymous true`, otherwise default limits (single-threaded)")
+w(f"- Each measured window: {os.environ.get('DURATION')} s after a"
+  f" {os.environ.get('WARMUP')} s warm-up; one broker loaded at a time, both on loopback.")
+w("- The load generator (`thingstead bench`, 2 threads) runs on the same 2 cores as the"
+  " broker under test.")
+w("")
+w("## Results")
+w("")
+w("Ratio is Thingstead / mosquitto; the last column says which direction is better.")
+for key, title, rows in SCENARIOS:
+    res = {b: load(b, key) for b in BROKERS}
+    w("")
+    w(f"### {title}")
+    w("")
+    w("| figure | Thingstead | mosquitto | ratio | better |")
+    w("| --- | ---: | ---: | ---: | --- |")
+    for label, path, better in rows:
+        a, b = get(res["thingstead"], path), get(res["mosquitto"], path)
+        w(f"| {label} | {fmt(a)} | {fmt(b)} | {ratio(a, b)} | {better} |")
+    notes = [f"{b}: {n}" for b in BROKERS for n in res[b].get("notes", [])]
+    if not res["thingstead"] or not res["mosquitto"]:
+        notes.append("a run failed or produced no result (see compare.sh's output)")
+    for n in notes:
+        w(f"\n> {n}")
+w("")
+w("## Commands")
+w("")
+w("Brokers:")
+w("")
+w("```")
+w("thingstead serve --allow-anonymous --data-dir $(mktemp -d) --bind 127.0.0.1 \\")
+w("    --mqtt-port PORT --ws-port 0 --tls-port 0 --http-port 0 --log-level warn")
+w("/usr/sbin/mosquitto -c mosquitto.conf   # listener PORT 127.0.0.1, allow_anonymous true,")
+w("                                        # persistence false, log_type error")
+w("```")
+w("")
+w("Load, the same for both brokers (`PORT` and `PID` are the broker's):")
+w("")
+w("```")
+seen = []
+with open(os.environ["COMMANDS"]) as f:
+    for line in f:
+        line = line.strip()
+        if line and line not in seen:
+            seen.append(line)
+for line in seen:
+    w(line)
+w("```")
+w("")
+w("Everything: `bench/compare.sh` (`BENCH_DURATION`, `BENCH_WARMUP` to change the window).")
+w("")
+w("## How to read these figures")
+w("")
+w("- Rates are over the measured window only. Loss counts every message sent since the")
+w("  start (warm-up included) that had not arrived a second after the last delivery.")
+w("- Latency is from the publisher's send stamp (taken when the message is queued in the")
+w("  generator) to the subscriber's read, on the same steady clock. Flat out, it includes")
+w("  time queued in the generator and the broker: it is latency under overload, not the")
+w("  broker's best case. The paced QoS 1 run is the latency figure.")
+w("- Broker CPU µs per message is the broker's utime+stime (`/proc/PID/stat`, 10 ms ticks)")
+w("  over the window divided by the messages delivered in it. The generator shares the two")
+w("  cores, so rates partly measure the generator; CPU per message does not.")
+w("")
+with open(OUT, "w") as f:
+    f.write("\n".join(lines) + "\n")
