@@ -7,27 +7,23 @@
 namespace ts::app {
 
 namespace {
-// "yyyy-MM-dd HH:mm:ss.SSS" in UTC+8, as Alibaba's consumers parse it.
-std::string china_time(std::int64_t ms) {
-    std::time_t s = static_cast<std::time_t>(ms / 1000) + 8 * 3600;
+// "yyyy-MM-dd{sep}HH:mm:ss.SSS{suffix}" for `ms` shifted by `offset_h` hours.
+std::string format_time(std::int64_t ms, int offset_h, char sep, const char* suffix) {
+    std::time_t s = static_cast<std::time_t>(ms / 1000) + offset_h * 3600;
     std::tm tm{};
     gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    char out[40];
-    std::snprintf(out, sizeof out, "%s.%03d", buf, static_cast<int>(ms % 1000));
-    return out;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d%c%02d:%02d:%02d.%03d%s", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, sep, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms % 1000), suffix);
+    return buf;
 }
-
+// Alibaba's consumers parse "time" in UTC+8 and "utcTime" as ISO-8601.
+std::string china_time(std::int64_t ms) {
+    return format_time(ms, 8, ' ', "");
+}
 std::string utc_time(std::int64_t ms) {
-    std::time_t s = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    char out[40];
-    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-    return out;
+    return format_time(ms, 0, 'T', "Z");
 }
 }  // namespace
 
