@@ -11,6 +11,7 @@ nlohmann::json to_json(const registry::Product& p, Secrets secrets) {
         {"authType", registry::to_string(p.auth_type)},
         {"description", p.description},
         {"createdTime", p.created_time},
+        {"validationMode", registry::to_string(p.validation_mode)},
     };
     if (secrets == Secrets::Include) j["productSecret"] = p.product_secret;
     return j;

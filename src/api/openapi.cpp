@@ -102,23 +102,33 @@ json schemas() {
                {"code", "message"});
     s["Empty"] = object(json::object());
     s["Health"] = object({{"status", enum_of({"ok"})}}, {"status"});
-    s["Product"] = object(
-        {{"productKey", str("11 characters, generated")},
-         {"productSecret", str("16 characters, generated; omitted in lists")},
-         {"name", str()},
-         {"nodeType", enum_of({"device", "gateway"})},
-         {"dataFormat", enum_of({"alink", "raw"})},
-         {"authType", enum_of({"secret", "x509"})},
-         {"description", str()},
-         {"createdTime", time_ms()}},
-        {"productKey", "name", "nodeType", "dataFormat", "authType", "description", "createdTime"});
-    s["ProductCreate"] = object({{"name", str("1..64 characters")},
-                                 {"nodeType", enum_of({"device", "gateway"}, "default device")},
-                                 {"dataFormat", enum_of({"alink", "raw"}, "default alink")},
-                                 {"authType", enum_of({"secret", "x509"}, "default secret")},
-                                 {"description", str()}},
-                                {"name"});
-    s["ProductPatch"] = object({{"name", str()}, {"description", str()}});
+    const std::string validation_mode_doc =
+        "how property posts are checked against the thing model: strict rejects a post with "
+        "any invalid property, lenient stores the valid ones and lists the failures, off "
+        "checks nothing";
+    s["Product"] =
+        object({{"productKey", str("11 characters, generated")},
+                {"productSecret", str("16 characters, generated; omitted in lists")},
+                {"name", str()},
+                {"nodeType", enum_of({"device", "gateway"})},
+                {"dataFormat", enum_of({"alink", "raw"})},
+                {"authType", enum_of({"secret", "x509"})},
+                {"description", str()},
+                {"createdTime", time_ms()},
+                {"validationMode", enum_of({"strict", "lenient", "off"}, validation_mode_doc)}},
+               {"productKey", "name", "nodeType", "dataFormat", "authType", "description",
+                "createdTime", "validationMode"});
+    s["ProductCreate"] =
+        object({{"name", str("1..64 characters")},
+                {"nodeType", enum_of({"device", "gateway"}, "default device")},
+                {"dataFormat", enum_of({"alink", "raw"}, "default alink")},
+                {"authType", enum_of({"secret", "x509"}, "default secret")},
+                {"description", str()},
+                {"validationMode", enum_of({"strict", "lenient", "off"}, "default strict")}},
+               {"name"});
+    s["ProductPatch"] = object({{"name", str()},
+                                {"description", str()},
+                                {"validationMode", enum_of({"strict", "lenient", "off"})}});
     s["ProductList"] = list_of("Product", true);
     s["Device"] =
         object({{"productKey", str()},
@@ -177,7 +187,7 @@ json paths() {
         op("getProduct", "Read a product",
            {{"200", reply("the product", ref("Product"))}, {"404", product_404}}, {kPk});
     p["/products/{pk}"]["patch"] =
-        op("updateProduct", "Change a product's name or description",
+        op("updateProduct", "Change a product's name, description or validation mode",
            {{"200", reply("the product", ref("Product"))}, {"404", product_404}}, {kPk},
            body(ref("ProductPatch")));
     p["/products/{pk}"]["delete"] = op("deleteProduct", "Delete a product without devices",

@@ -1,4 +1,4 @@
-// /products: create, list, read, rename/redescribe, delete.
+// /products: create, list, read, change (name, description, validation mode), delete.
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
 #include "api/json_views.hpp"
@@ -10,9 +10,11 @@ namespace {
 namespace http = boost::beast::http;
 using registry::Registry;
 
+constexpr std::string_view kValidationModes = "\"strict\", \"lenient\" or \"off\"";
+
 Response create_product(Registry& reg, const Request& req) {
-    auto body =
-        json_object_body(req, {"name", "nodeType", "dataFormat", "authType", "description"});
+    auto body = json_object_body(
+        req, {"name", "nodeType", "dataFormat", "authType", "description", "validationMode"});
     if (!body) return error_response(body.error());
     FieldReader f(*body);
     registry::ProductSpec spec;
@@ -24,6 +26,8 @@ Response create_product(Registry& reg, const Request& req) {
     if (auto v = f.enumeration("authType", registry::parse_auth_type, "\"secret\" or \"x509\""))
         spec.auth_type = *v;
     if (auto v = f.string("description")) spec.description = *v;
+    if (auto v = f.enumeration("validationMode", registry::parse_validation_mode, kValidationModes))
+        spec.validation_mode = *v;
     if (!f.ok()) return error_response(*f.error());
 
     auto product = reg.create_product(spec);
@@ -54,8 +58,9 @@ Response patch_product(Registry& reg, const Request& req) {
     // get a clearer message than "unknown field".
     static constexpr std::string_view kFixed[] = {"productKey", "productSecret", "nodeType",
                                                   "dataFormat", "authType",      "createdTime"};
-    auto body = json_object_body(req, {"name", "description", "productKey", "productSecret",
-                                       "nodeType", "dataFormat", "authType", "createdTime"});
+    auto body = json_object_body(
+        req, {"name", "description", "validationMode", "productKey", "productSecret", "nodeType",
+              "dataFormat", "authType", "createdTime"});
     if (!body) return error_response(body.error());
     FieldReader f(*body);
     for (auto field : kFixed)
@@ -63,6 +68,8 @@ Response patch_product(Registry& reg, const Request& req) {
     registry::ProductPatch patch;
     patch.name = f.string("name");
     patch.description = f.string("description");
+    patch.validation_mode =
+        f.enumeration("validationMode", registry::parse_validation_mode, kValidationModes);
     if (!f.ok()) return error_response(*f.error());
 
     auto product = reg.update_product(req.param("pk"), patch);

@@ -24,6 +24,9 @@ constexpr Names<DeviceStatus, 4> kStatuses{{{DeviceStatus::Inactive, "inactive"}
 constexpr Names<TopicPermission, 3> kPermissions{{{TopicPermission::Publish, "pub"},
                                                   {TopicPermission::Subscribe, "sub"},
                                                   {TopicPermission::All, "all"}}};
+constexpr Names<ValidationMode, 3> kValidationModes{{{ValidationMode::Strict, "strict"},
+                                                     {ValidationMode::Lenient, "lenient"},
+                                                     {ValidationMode::Off, "off"}}};
 
 template <typename E, std::size_t N>
 std::string_view name_of(const Names<E, N>& names, E v) {
@@ -56,6 +59,9 @@ std::string_view to_string(DeviceStatus v) {
 std::string_view to_string(TopicPermission v) {
     return name_of(kPermissions, v);
 }
+std::string_view to_string(ValidationMode v) {
+    return name_of(kValidationModes, v);
+}
 
 std::optional<NodeType> parse_node_type(std::string_view s) {
     return parse(kNodeTypes, s);
@@ -71,6 +77,9 @@ std::optional<DeviceStatus> parse_device_status(std::string_view s) {
 }
 std::optional<TopicPermission> parse_topic_permission(std::string_view s) {
     return parse(kPermissions, s);
+}
+std::optional<ValidationMode> parse_validation_mode(std::string_view s) {
+    return parse(kValidationModes, s);
 }
 
 }  // namespace ts::registry

@@ -13,6 +13,11 @@ enum class DataFormat { Alink, Raw };
 enum class AuthType { Secret, X509 };
 enum class DeviceStatus { Inactive, Online, Offline, Disabled };
 enum class TopicPermission { Publish, Subscribe, All };
+// How a device's property posts are checked against the product's thing
+// model. Strict: a post with any invalid property is rejected whole.
+// Lenient: the valid properties are stored and the failures listed. Off: no
+// checks.
+enum class ValidationMode { Strict, Lenient, Off };
 
 struct Product {
     std::string product_key;  // 11 characters, generated
@@ -23,6 +28,7 @@ struct Product {
     std::string product_secret;  // 16 characters, generated (dynamic registration)
     std::string description;
     std::int64_t created_time = 0;  // ms since the Unix epoch
+    ValidationMode validation_mode = ValidationMode::Strict;
 };
 
 struct Device {
@@ -60,10 +66,13 @@ std::string_view to_string(DataFormat v);
 std::string_view to_string(AuthType v);
 std::string_view to_string(DeviceStatus v);
 std::string_view to_string(TopicPermission v);
+std::string_view to_string(ValidationMode v);
 std::optional<NodeType> parse_node_type(std::string_view s);      // "device" | "gateway"
 std::optional<DataFormat> parse_data_format(std::string_view s);  // "alink" | "raw"
 std::optional<AuthType> parse_auth_type(std::string_view s);      // "secret" | "x509"
 std::optional<DeviceStatus> parse_device_status(std::string_view s);
 std::optional<TopicPermission> parse_topic_permission(std::string_view s);  // "pub" | "sub" | "all"
+// "strict" | "lenient" | "off"
+std::optional<ValidationMode> parse_validation_mode(std::string_view s);
 
 }  // namespace ts::registry

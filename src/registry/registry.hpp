@@ -30,11 +30,13 @@ struct ProductSpec {
     DataFormat data_format = DataFormat::Alink;
     AuthType auth_type = AuthType::Secret;
     std::string description;
+    ValidationMode validation_mode = ValidationMode::Strict;
 };
 
 struct ProductPatch {
     std::optional<std::string> name;
     std::optional<std::string> description;
+    std::optional<ValidationMode> validation_mode;
 };
 
 struct DeviceFilter {

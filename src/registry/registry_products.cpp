@@ -42,6 +42,7 @@ Result<Product> SqliteRegistry::create_product(const ProductSpec& spec) {
     p.product_secret = std::move(*secret);
     p.description = spec.description;
     p.created_time = clock_.wall_ms();
+    p.validation_mode = spec.validation_mode;
     auto classes = default_topic_classes(p.product_key, p.created_time);
     if (auto r = store_.insert_product(p, classes); !r) return unexpected(r.error());
     cache_.put_product(p);
@@ -82,6 +83,7 @@ Result<Product> SqliteRegistry::update_product(const std::string& pk, const Prod
     Product p = *current;
     if (patch.name) p.name = *patch.name;
     if (patch.description) p.description = *patch.description;
+    if (patch.validation_mode) p.validation_mode = *patch.validation_mode;
     if (auto r = store_.update_product(p); !r) return unexpected(r.error());
     cache_.put_product(p);
     return p;

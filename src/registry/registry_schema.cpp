@@ -59,6 +59,11 @@ CREATE TABLE registry_topic_classes (
     PRIMARY KEY (product_key, topic)
 );
 )sql"},
+    // Per product, how property posts are checked against the thing model.
+    // Existing products get the default, "strict".
+    {2, R"sql(
+ALTER TABLE registry_products ADD COLUMN validation_mode TEXT NOT NULL DEFAULT 'strict';
+)sql"},
 };
 
 }  // namespace

@@ -105,10 +105,11 @@ Result<void> RegistryStore::insert_product(const Product& p,
     auto tx = Transaction::begin(db_, TxMode::immediate);
     if (!tx) return fail(tx.error());
     if (auto r = run("INSERT INTO registry_products (product_key, name, node_type, data_format, "
-                     "auth_type, product_secret, description, created_time) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     "auth_type, product_secret, description, created_time, validation_mode) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                      p.product_key, p.name, to_string(p.node_type), to_string(p.data_format),
-                     to_string(p.auth_type), Blob{*sealed}, p.description, p.created_time);
+                     to_string(p.auth_type), Blob{*sealed}, p.description, p.created_time,
+                     to_string(p.validation_mode));
         !r) {
         return r;
     }
@@ -119,8 +120,10 @@ Result<void> RegistryStore::insert_product(const Product& p,
 }
 
 Result<void> RegistryStore::update_product(const Product& p) {
-    return run("UPDATE registry_products SET name = ?2, description = ?3 WHERE product_key = ?1",
-               p.product_key, p.name, p.description);
+    return run(
+        "UPDATE registry_products SET name = ?2, description = ?3, validation_mode = ?4 "
+        "WHERE product_key = ?1",
+        p.product_key, p.name, p.description, to_string(p.validation_mode));
 }
 
 Result<void> RegistryStore::delete_product(const std::string& pk) {

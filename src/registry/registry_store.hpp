@@ -30,7 +30,7 @@ public:
     Result<RegistrySnapshot> load();
 
     Result<void> insert_product(const Product& product, const std::vector<TopicClass>& classes);
-    Result<void> update_product(const Product& product);  // name and description
+    Result<void> update_product(const Product& product);  // name, description, validation mode
     Result<void> delete_product(const std::string& pk);
 
     Result<void> insert_devices(const std::vector<Device>& devices);  // one transaction

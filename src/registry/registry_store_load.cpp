@@ -40,6 +40,9 @@ Result<Product> read_product(const Statement& row, const SecretBox& box) {
     if (!f) return unexpected(f.error());
     auto a = parse_column(parse_auth_type(auth), "auth_type", auth);
     if (!a) return unexpected(a.error());
+    const std::string mode = row.column_text(8);
+    auto m = parse_column(parse_validation_mode(mode), "validation_mode", mode);
+    if (!m) return unexpected(m.error());
     auto secret = box.open(row.column_blob(5), product_secret_aad(p.product_key));
     if (!secret) {
         return unexpected(
@@ -52,6 +55,7 @@ Result<Product> read_product(const Statement& row, const SecretBox& box) {
     p.product_secret = std::move(*secret);
     p.description = row.column_text(6);
     p.created_time = row.column_int64(7);
+    p.validation_mode = *m;
     return p;
 }
 
@@ -69,7 +73,8 @@ Result<RegistrySnapshot> RegistryStore::load() {
 
     auto products = db_.prepare(
         "SELECT product_key, name, node_type, data_format, auth_type, product_secret, "
-        "description, created_time FROM registry_products ORDER BY product_key");
+        "description, created_time, validation_mode FROM registry_products "
+        "ORDER BY product_key");
     if (!products) return fail(products.error());
     auto st = store::sqlite::for_each_row(*products, [&](const Statement& row) {
         auto p = read_product(row, box_);

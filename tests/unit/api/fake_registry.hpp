@@ -51,6 +51,7 @@ public:
         p.data_format = spec.data_format;
         p.auth_type = spec.auth_type;
         p.description = spec.description;
+        p.validation_mode = spec.validation_mode;
         p.product_secret = "psecret" + std::to_string(counter_);
         p.created_time = 1'700'000'000'000 + counter_;
         products_[p.product_key] = p;
@@ -79,6 +80,7 @@ public:
             return err(Errc::InvalidArgument, "name: must be 1 to 64 characters");
         if (patch.name) it->second.name = *patch.name;
         if (patch.description) it->second.description = *patch.description;
+        if (patch.validation_mode) it->second.validation_mode = *patch.validation_mode;
         return it->second;
     }
     Result<void> delete_product(const std::string& pk) override {

@@ -12,7 +12,8 @@ TEST_F(ProductsApi, CreateReturnsTheProduct) {
                                 {"nodeType", "gateway"},
                                 {"dataFormat", "raw"},
                                 {"authType", "x509"},
-                                {"description", "a lamp"}});
+                                {"description", "a lamp"},
+                                {"validationMode", "lenient"}});
     ASSERT_EQ(r.status, 201u) << r.body;
     EXPECT_EQ(r.header(http::field::content_type), "application/json; charset=utf-8");
     auto j = r.js();
@@ -23,6 +24,7 @@ TEST_F(ProductsApi, CreateReturnsTheProduct) {
     EXPECT_EQ(j["dataFormat"], "raw");
     EXPECT_EQ(j["authType"], "x509");
     EXPECT_EQ(j["description"], "a lamp");
+    EXPECT_EQ(j["validationMode"], "lenient");
     EXPECT_TRUE(j["createdTime"].is_number_integer());
 }
 
@@ -32,6 +34,7 @@ TEST_F(ProductsApi, CreateDefaults) {
     EXPECT_EQ(j["dataFormat"], "alink");
     EXPECT_EQ(j["authType"], "secret");
     EXPECT_EQ(j["description"], "");
+    EXPECT_EQ(j["validationMode"], "strict");
 }
 
 TEST_F(ProductsApi, BadFieldsAreNamed) {
@@ -56,6 +59,38 @@ TEST_F(ProductsApi, BadFieldsAreNamed) {
     r = post("/products", {{"name", ""}});
     EXPECT_EQ(r.status, 400u);
     EXPECT_EQ(r.message().rfind("name: ", 0), 0u) << r.message();
+}
+
+TEST_F(ProductsApi, ValidationModeIsSetAtCreateAndPatched) {
+    auto r = post("/products", {{"name", "x"}, {"validationMode", "loose"}});
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(r.code(), "InvalidArgument");
+    EXPECT_EQ(r.message(), "validationMode: must be \"strict\", \"lenient\" or \"off\"");
+    r = post("/products", {{"name", "x"}, {"validationMode", 1}});
+    EXPECT_EQ(r.message().rfind("validationMode: ", 0), 0u) << r.message();
+    EXPECT_EQ(get("/products").js()["items"].size(), 0u);  // nothing was created
+
+    r = post("/products", {{"name", "meter"}, {"validationMode", "off"}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+    const std::string pk = r.js()["productKey"];
+    EXPECT_EQ(r.js()["validationMode"], "off");
+
+    r = patch("/products/" + pk, {{"validationMode", "lenient"}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.js()["validationMode"], "lenient");
+    EXPECT_EQ(r.js()["name"], "meter");  // other fields untouched
+    EXPECT_EQ(get("/products/" + pk).js()["validationMode"], "lenient");
+    EXPECT_EQ(get("/products").js()["items"][0]["validationMode"], "lenient");  // lists too
+
+    r = patch("/products/" + pk, {{"validationMode", "Strict"}});
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(r.code(), "InvalidArgument");
+    EXPECT_EQ(r.message(), "validationMode: must be \"strict\", \"lenient\" or \"off\"");
+    EXPECT_EQ(get("/products/" + pk).js()["validationMode"], "lenient");  // unchanged
+
+    r = patch("/products/" + pk, {{"name", "meter2"}});  // absent: left as it was
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.js()["validationMode"], "lenient");
 }
 
 TEST_F(ProductsApi, UnknownFieldIsRejected) {

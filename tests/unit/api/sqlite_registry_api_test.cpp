@@ -100,5 +100,18 @@ TEST_F(SqliteRegistryApi, ProductDeviceTopicClassRoundTrip) {
     EXPECT_EQ(call(http::verb::get, devs + "/nobody").code(), "DeviceNotFound");
 }
 
+TEST_F(SqliteRegistryApi, ValidationModeRoundTrip) {
+    auto r = call(http::verb::post, "/products", json{{"name", "meter"}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+    std::string pk = r.js()["productKey"];
+    EXPECT_EQ(r.js()["validationMode"], "strict");
+    r = call(http::verb::patch, "/products/" + pk, json{{"validationMode", "off"}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.js()["validationMode"], "off");
+    EXPECT_EQ(call(http::verb::get, "/products/" + pk).js()["validationMode"], "off");
+    ASSERT_NE(registry_->find_product(pk), nullptr);
+    EXPECT_EQ(registry_->find_product(pk)->validation_mode, registry::ValidationMode::Off);
+}
+
 }  // namespace
 }  // namespace ts::api::test

@@ -18,6 +18,8 @@ TEST(Model, RoundTripsApiSpellings) {
     }
     for (auto v : {TopicPermission::Publish, TopicPermission::Subscribe, TopicPermission::All})
         EXPECT_EQ(parse_topic_permission(to_string(v)), v);
+    for (auto v : {ValidationMode::Strict, ValidationMode::Lenient, ValidationMode::Off})
+        EXPECT_EQ(parse_validation_mode(to_string(v)), v);
     EXPECT_EQ(to_string(NodeType::Gateway), "gateway");
     EXPECT_EQ(to_string(DataFormat::Raw), "raw");
     EXPECT_EQ(to_string(AuthType::X509), "x509");
@@ -27,6 +29,11 @@ TEST(Model, RoundTripsApiSpellings) {
     EXPECT_EQ(to_string(TopicPermission::All), "all");
     EXPECT_FALSE(parse_node_type("Device"));
     EXPECT_FALSE(parse_topic_permission("publish"));
+    EXPECT_EQ(to_string(ValidationMode::Strict), "strict");
+    EXPECT_EQ(to_string(ValidationMode::Lenient), "lenient");
+    EXPECT_EQ(to_string(ValidationMode::Off), "off");
+    EXPECT_FALSE(parse_validation_mode("Strict"));
+    EXPECT_FALSE(parse_validation_mode(""));
     EXPECT_FALSE(parse_device_status(""));
 }
 

@@ -52,6 +52,52 @@ TEST_F(RegistryTest, ProductCrudSurvivesReopen) {
     EXPECT_EQ(reg_->delete_product(p->product_key).error().code, Errc::ProductNotFound);
 }
 
+TEST_F(RegistryTest, ValidationModeIsStoredAndCachedAtOnce) {
+    auto strict = make_product("Default");
+    EXPECT_EQ(strict.validation_mode, ValidationMode::Strict);
+
+    ProductSpec spec;
+    spec.name = "Meter";
+    spec.validation_mode = ValidationMode::Lenient;
+    auto p = reg_->create_product(spec);
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_EQ(p->validation_mode, ValidationMode::Lenient);
+    auto before = reg_->find_product(p->product_key);
+    ASSERT_NE(before, nullptr);
+    EXPECT_EQ(before->validation_mode, ValidationMode::Lenient);
+
+    ProductPatch patch;
+    patch.validation_mode = ValidationMode::Off;
+    auto patched = reg_->update_product(p->product_key, patch);
+    ASSERT_TRUE(patched) << patched.error().message;
+    EXPECT_EQ(patched->validation_mode, ValidationMode::Off);
+    EXPECT_EQ(patched->name, "Meter");
+    // The hot path sees the change at once; a snapshot taken before keeps
+    // the value it had.
+    EXPECT_EQ(reg_->find_product(p->product_key)->validation_mode, ValidationMode::Off);
+    EXPECT_EQ(before->validation_mode, ValidationMode::Lenient);
+    EXPECT_EQ(reg_->get_product(p->product_key)->validation_mode, ValidationMode::Off);
+
+    // A patch without the field leaves it alone.
+    ProductPatch rename;
+    rename.name = "Meter 2";
+    ASSERT_TRUE(reg_->update_product(p->product_key, rename));
+    EXPECT_EQ(reg_->find_product(p->product_key)->validation_mode, ValidationMode::Off);
+
+    reopen();
+    EXPECT_EQ(reg_->find_product(p->product_key)->validation_mode, ValidationMode::Off);
+    EXPECT_EQ(reg_->find_product(p->product_key)->name, "Meter 2");
+    EXPECT_EQ(reg_->find_product(strict.product_key)->validation_mode, ValidationMode::Strict);
+    auto listed = reg_->list_products(10, "");
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(listed->items.size(), 2u);
+    for (const auto& item : listed->items) {
+        EXPECT_EQ(item.validation_mode, item.product_key == p->product_key
+                                            ? ValidationMode::Off
+                                            : ValidationMode::Strict);
+    }
+}
+
 TEST_F(RegistryTest, ProductValidation) {
     ProductSpec spec;
     auto r = reg_->create_product(spec);
