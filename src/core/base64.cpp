@@ -1,8 +1,8 @@
-#include "api/base64.hpp"
+#include "core/base64.hpp"
 
 #include <boost/beast/core/detail/base64.hpp>
 
-namespace ts::api {
+namespace ts {
 namespace {
 
 bool in_alphabet(char c) {
@@ -36,4 +36,4 @@ std::string base64_encode(std::string_view bytes) {
     return out;
 }
 
-}  // namespace ts::api
+}  // namespace ts

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace ts::api {
+namespace ts {
 
 // nullopt unless `s` is base64: alphabet A-Z a-z 0-9 + /, padding '=' only at
 // the end and only to a multiple of 4; unpadded input is accepted when its
@@ -15,4 +15,4 @@ namespace ts::api {
 std::optional<std::string> base64_decode(std::string_view s);
 std::string base64_encode(std::string_view bytes);
 
-}  // namespace ts::api
+}  // namespace ts

@@ -47,6 +47,4 @@ void apply_identity(const Identity& who, std::int64_t timestamp_ms, std::string_
 // not UTF-8 text go out base64-encoded with "payloadEncoding":"base64".
 std::string format_message(const mqtt::Publish& p, bool json);
 
-std::string base64_encode(std::string_view bytes);
-
 }  // namespace ts::app::cli

@@ -11,6 +11,7 @@
 #include "app/cli/common.hpp"
 #include "app/cli/mqtt_client.hpp"
 #include "app/cli/pubsub.hpp"
+#include "core/base64.hpp"
 #include "mqtt/codec.hpp"
 #include "registry/signing.hpp"
 
@@ -275,32 +276,6 @@ void apply_identity(const Identity& who, std::int64_t timestamp_ms, std::string_
     }
 }
 
-std::string base64_encode(std::string_view bytes) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const auto n = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
-                       (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
-                       std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += kAlphabet[(n >> 6) & 63];
-        out += kAlphabet[n & 63];
-    }
-    if (i < bytes.size()) {
-        std::uint32_t n = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
-        const bool two = i + 1 < bytes.size();
-        if (two) n |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += two ? kAlphabet[(n >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
 
 std::string format_message(const mqtt::Publish& p, bool json) {
     const auto payload = p.payload.view();
@@ -309,7 +284,7 @@ std::string format_message(const mqtt::Publish& p, bool json) {
     if (mqtt::is_valid_utf8(payload)) {
         j["payload"] = std::string(payload);
     } else {
-        j["payload"] = base64_encode(payload);
+        j["payload"] = ts::base64_encode(payload);
         j["payloadEncoding"] = "base64";
     }
     return j.dump();

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "api/auth.hpp"
-#include "api/base64.hpp"
+#include "core/base64.hpp"
 
 namespace ts::api {
 namespace {

@@ -1,6 +1,6 @@
 // POST /messages over a real socket: base64 decoding, validation, the
 // publisher's refusal.
-#include "api/base64.hpp"
+#include "core/base64.hpp"
 #include "api_test_util.hpp"
 
 namespace ts::api::test {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "app/cli/pubsub.hpp"
+#include "core/base64.hpp"
 #include "registry/signing.hpp"
 
 namespace ts::app::cli {
@@ -98,11 +99,11 @@ TEST(CliPubSub, MessageLines) {
 }
 
 TEST(CliPubSub, Base64) {
-    EXPECT_EQ(base64_encode(""), "");
-    EXPECT_EQ(base64_encode("f"), "Zg==");
-    EXPECT_EQ(base64_encode("fo"), "Zm8=");
-    EXPECT_EQ(base64_encode("foo"), "Zm9v");
-    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+    EXPECT_EQ(ts::base64_encode(""), "");
+    EXPECT_EQ(ts::base64_encode("f"), "Zg==");
+    EXPECT_EQ(ts::base64_encode("fo"), "Zm8=");
+    EXPECT_EQ(ts::base64_encode("foo"), "Zm9v");
+    EXPECT_EQ(ts::base64_encode("foobar"), "Zm9vYmFy");
 }
 
 }  // namespace
