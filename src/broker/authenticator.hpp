@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/shared_buffer.hpp"
 #include "mqtt/packets.hpp"
 
 namespace ts::broker {
@@ -55,6 +56,16 @@ public:
     virtual ~ConnectionObserver() = default;
     virtual void on_online(const ClientIdentity& who, std::string_view client_ip) = 0;
     virtual void on_offline(const ClientIdentity& who, std::string_view client_ip) = 0;
+};
+
+// Sees every message a device publishes (after the ACL check and after the
+// message is routed to subscribers), on the publisher's event-loop thread:
+// the thing layer answers Alink requests from here. Must not block.
+class MessageTap {
+public:
+    virtual ~MessageTap() = default;
+    virtual void on_device_message(const ClientIdentity& who, const std::string& topic,
+                                   const SharedBuffer& payload) = 0;
 };
 
 }  // namespace ts::broker

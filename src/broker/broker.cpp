@@ -143,7 +143,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     return result;
 }
 
-void Broker::publish(const MessagePtr& msg) {
+void Broker::route(const MessagePtr& msg, Session* must_reach) {
     // $SYS figures are recomputed after a restart, so they are not stored.
     if (msg->retain && retained_.set(msg) && !msg->topic.starts_with("$SYS/")) {
         if (msg->payload.empty()) {
@@ -165,7 +165,7 @@ void Broker::publish(const MessagePtr& msg) {
         std::shared_lock lock(index_mutex_);
         index_.match(msg->topic, matches);
     }
-    if (matches.empty()) return;
+    bool reached = false;
     // One delivery per session for its plain subscriptions: the highest QoS
     // and every subscription identifier of the overlapping filters.
     if (matches.size() > 1) {
@@ -195,10 +195,17 @@ void Broker::publish(const MessagePtr& msg) {
             }
         }
         i = j;
+        if (m.session.get() == must_reach && !m.share) reached = true;
         if (no_local && m.session.get() == msg->origin) continue;
         d.qos = qos;
         d.retain = rap && msg->retain;
         deliver(*m.session, std::move(d));
+    }
+    if (must_reach && !reached) {
+        Delivery d;
+        d.msg = msg;
+        d.qos = msg->qos;
+        deliver(*must_reach, std::move(d));
     }
 }
 
@@ -492,6 +499,22 @@ void Broker::publish_from_platform(std::string topic, std::string payload, mqtt:
     m->qos = qos;
     m->retain = retain;
     publish(m);
+}
+
+bool Broker::publish_to_client(const std::string& session_key, std::string topic,
+                               std::string payload, mqtt::QoS qos) {
+    SessionPtr target;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        auto it = sessions_.find(session_key);
+        if (it != sessions_.end()) target = it->second;
+    }
+    auto m = std::make_shared<Message>();
+    m->topic = std::move(topic);
+    m->payload = SharedBuffer::copy_of(payload);
+    m->qos = qos;
+    route(m, target && target->online() ? target.get() : nullptr);
+    return target && target->online();
 }
 
 }  // namespace ts::broker

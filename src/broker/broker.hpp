@@ -59,6 +59,8 @@ public:
     // client is anonymous and may use every topic.
     void set_authenticator(Authenticator* a) { authenticator_ = a; }
     void set_observer(ConnectionObserver* o) { observer_ = o; }
+    void set_message_tap(MessageTap* t) { tap_ = t; }
+    MessageTap* message_tap() const { return tap_; }
     Authenticator* authenticator() const { return authenticator_; }
     ConnectionObserver* observer() const { return observer_; }
     // Closes every connection whose identity `match` accepts (a device was
@@ -67,6 +69,13 @@ public:
                              mqtt::ReasonCode reason);
     // Publishes a message from the platform itself (API, status messages).
     void publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain);
+    // Publishes a message from the platform that must reach the client whose
+    // session key is `session_key` even when it never subscribed to the topic
+    // (system downlinks: Alibaba's C SDKs do not subscribe to them). Other
+    // subscribers get it as usual; the client gets it once. Returns false
+    // when that client has no session or is not connected.
+    bool publish_to_client(const std::string& session_key, std::string topic, std::string payload,
+                           mqtt::QoS qos);
 
     const BrokerConfig& config() const { return config_; }
     const Clock& clock() const { return clock_; }
@@ -75,7 +84,7 @@ public:
     // --- used by connections, on their own thread ---
     ConnectResult connect(const ConnectionPtr& conn, mqtt::Connect& c);
     // Routes a publication to matching sessions; stores/clears it when retained.
-    void publish(const MessagePtr& msg);
+    void publish(const MessagePtr& msg) { route(msg, nullptr); }
     // Adds a subscription and appends the retained messages it asks for to
     // `retained` (the caller delivers them after its SUBACK). Returns the
     // granted QoS or an error reason code.
@@ -98,6 +107,9 @@ public:
     std::uint64_t count_dropped() { return ++dropped_; }
 
 private:
+    // Delivers to every matching subscription, and to `must_reach` (if set)
+    // whether or not one of its subscriptions matches.
+    void route(const MessagePtr& msg, Session* must_reach);
     void end_session(const SessionPtr& s);  // caller holds sessions_mutex_
     void reroute_shared(std::deque<Delivery>& items, const Session* from);
     void housekeeping();
@@ -112,6 +124,7 @@ private:
     const Clock& clock_;
     Authenticator* authenticator_ = nullptr;
     ConnectionObserver* observer_ = nullptr;
+    MessageTap* tap_ = nullptr;
     store::BrokerStateStore& store_;
     std::vector<std::unique_ptr<Worker>> workers_;
     std::unique_ptr<boost::asio::steady_timer> housekeeping_timer_;
