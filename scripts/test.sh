@@ -3,7 +3,8 @@
 #  1. the `asan` preset (AddressSanitizer + UBSan, warnings as errors): unit
 #     tests, the fuzz corpus replay, and the integration tests, which start the
 #     sanitized binary and talk to it with real clients;
-#  2. the `fuzz` preset (clang + libFuzzer): a short fuzzing run per target.
+#  2. the `fuzz` preset (clang + libFuzzer): a short fuzzing run per target
+#     (MQTT codec 30 s, thing model 20 s).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -22,5 +23,5 @@ cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs" --target mqtt_decode_fuzz
+cmake --build --preset fuzz -j "$jobs" --target mqtt_decode_fuzz tsl_fuzz
 ctest --test-dir build/fuzz -L fuzz --output-on-failure

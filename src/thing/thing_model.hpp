@@ -21,6 +21,9 @@ namespace ts::thing {
 
 enum class DataKind { Int, Float, Double, Text, Date, Bool, Enum, Struct, Array };
 
+// The type's name in a TSL document ("int", "float", ..., "array").
+std::string_view to_string(DataKind kind);
+
 struct Param;
 
 struct DataType {
@@ -85,6 +88,9 @@ struct Service {
 class ThingModel {
 public:
     std::string product_key;  // profile.productKey as given (may be empty)
+    // A custom module's functionBlockId (empty for the default module). When
+    // set, the identifiers below carry it as a prefix, "blockId:identifier".
+    std::string function_block_id;
     std::vector<Property> properties;
     std::vector<Event> events;      // user-defined only (the built-in "post" is implied)
     std::vector<Service> services;  // user-defined only ("set"/"get" are implied)
@@ -107,7 +113,10 @@ private:
 using ThingModelPtr = std::shared_ptr<const ThingModel>;
 
 // Where a TSL document is wrong: `path` in the document's own terms, e.g.
-// "properties[3].dataType.specs.max", and what is wrong there.
+// "properties[3].dataType.specs.max", and what is wrong there. The path is
+// empty for the document as a whole (not JSON, nested too deeply, not an
+// object). Path and message are short printable ASCII whatever the document
+// held, so they can go into a reply or a log as they are.
 struct TslError {
     std::string path;
     std::string message;
@@ -117,9 +126,13 @@ struct TslError {
 // format is checked; the first problem found is returned with its path.
 Expected<ThingModelPtr, TslError> parse_thing_model(std::string_view json_text);
 Expected<ThingModelPtr, TslError> parse_thing_model(const nlohmann::json& document);
+// Text again: a std::string or a literal converts to both overloads above.
+Expected<ThingModelPtr, TslError> parse_thing_model(const std::string& json_text);
+Expected<ThingModelPtr, TslError> parse_thing_model(const char* json_text);
 
 // The model as a TSL document, with the built-in event `post` and services
-// `set` and `get` that Alibaba's export carries.
+// `set` and `get` that Alibaba's export carries. An empty `product_key` falls
+// back to the model's own.
 nlohmann::json to_tsl_json(const ThingModel& model, std::string_view product_key);
 
 // A device's value that does not fit its data type: Alibaba's code (63xx)

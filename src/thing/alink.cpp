@@ -1,0 +1,92 @@
+#include "thing/alink.hpp"
+
+namespace ts::thing {
+
+bool within_json_depth(std::string_view s, int max_depth) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max_depth) return false;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return true;
+}
+
+Expected<nlohmann::json, std::string> parse_json(std::string_view payload) {
+    if (!within_json_depth(payload))
+        return unexpected("payload is nested more than " + std::to_string(kMaxJsonDepth) +
+                          " levels deep");
+    auto j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return unexpected(std::string("payload is not valid JSON (UTF-8)"));
+    return j;
+}
+
+Expected<AlinkRequest, std::string> parse_alink_request(std::string_view payload) {
+    auto j = parse_json(payload);
+    if (!j) return unexpected(j.error());
+    if (!j->is_object()) return unexpected(std::string("payload is not a JSON object"));
+    AlinkRequest r;
+    if (auto it = j->find("id"); it != j->end()) r.id = std::move(*it);
+    if (auto it = j->find("method"); it != j->end() && it->is_string()) r.method = *it;
+    if (auto it = j->find("version"); it != j->end() && it->is_string()) r.version = *it;
+    if (auto it = j->find("sys"); it != j->end() && it->is_object()) {
+        if (auto ack = it->find("ack"); ack != it->end() && ack->is_number())
+            r.ack = ack->get<double>() != 0;
+    }
+    if (auto it = j->find("params"); it != j->end()) {
+        // Link SDK 4 sends some params as a JSON string ("{}").
+        if (it->is_string()) {
+            auto inner = parse_json(it->get_ref<const std::string&>());
+            r.params = inner ? std::move(*inner) : std::move(*it);
+        } else {
+            r.params = std::move(*it);
+        }
+    }
+    r.body = std::move(*j);
+    return r;
+}
+
+std::string reply_id(const nlohmann::json& id) {
+    if (id.is_string()) return id.get<std::string>();
+    if (id.is_number_unsigned()) return std::to_string(id.get<std::uint64_t>());
+    if (id.is_number_integer()) return std::to_string(id.get<std::int64_t>());
+    if (id.is_null()) return "";
+    return id.dump();
+}
+
+std::string alink_reply(const nlohmann::json& id, int code, const nlohmann::json& data,
+                        std::string_view message, std::string_view method) {
+    nlohmann::json j = nlohmann::json::object();
+    j["id"] = reply_id(id);
+    j["code"] = code;
+    j["data"] = data.is_null() ? nlohmann::json::object() : data;
+    j["message"] = std::string(message);
+    j["version"] = "1.0";
+    if (!method.empty()) j["method"] = std::string(method);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string alink_downlink(std::string_view id, std::string_view method,
+                           const nlohmann::json& params) {
+    nlohmann::json j = nlohmann::json::object();
+    j["id"] = std::string(id);
+    j["version"] = "1.0";
+    j["params"] = params;
+    j["method"] = std::string(method);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace ts::thing

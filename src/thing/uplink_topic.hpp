@@ -1,0 +1,41 @@
+#pragma once
+// Which Alink operation a device's message is, from its topic alone
+// (PROTOCOL.md 3.0: the topic decides, not the payload's `method`).
+#include <string_view>
+
+namespace ts::thing {
+
+enum class Uplink {
+    None,              // not a topic the thing layer answers
+    PropertyPost,      // /sys/pk/dn/thing/event/property/post
+    EventPost,         // /sys/pk/dn/thing/event/{id}/post            (id = event)
+    BatchPost,         // /sys/pk/dn/thing/event/property/batch/post
+    PackPost,          // /sys/pk/dn/thing/event/property/pack/post
+    HistoryPost,       // /sys/pk/dn/thing/event/property/history/post
+    PropertySetReply,  // /sys/pk/dn/thing/service/property/set_reply
+    PropertyGetReply,  // /sys/pk/dn/thing/service/property/get_reply
+    ServiceReply,      // /sys/pk/dn/thing/service/{id}_reply         (id = service)
+    RrpcResponse,      // /sys/pk/dn/rrpc/response/{id}               (id = message id)
+    DesiredGet,        // /sys/pk/dn/thing/property/desired/get
+    DesiredDelete,     // /sys/pk/dn/thing/property/desired/delete
+    TagsUpdate,        // /sys/pk/dn/thing/deviceinfo/update
+    TagsDelete,        // /sys/pk/dn/thing/deviceinfo/delete
+    ConfigGet,         // /sys/pk/dn/thing/config/get
+    ConfigPushReply,   // /sys/pk/dn/thing/config/push_reply
+    TslGet,            // /sys/pk/dn/thing/dsltemplate/get, thing/dynamicTsl/get
+    UpRaw,             // /sys/pk/dn/thing/model/up_raw
+    NtpRequest,        // /ext/ntp/pk/dn/request
+    ShadowUpdate,      // /shadow/update/pk/dn
+};
+
+struct UplinkTopic {
+    Uplink kind = Uplink::None;
+    std::string_view product_key;
+    std::string_view device_name;
+    std::string_view id;  // event or service identifier, or RRPC message id
+};
+
+// Views into `topic`, which must outlive the result.
+UplinkTopic classify_uplink(std::string_view topic);
+
+}  // namespace ts::thing
