@@ -7,6 +7,10 @@
 #include "api/services.hpp"
 #include "registry/registry.hpp"
 
+namespace ts::thing {
+class ThingService;
+}
+
 namespace ts::api {
 
 inline constexpr std::string_view kApiBase = "/api/v1";
@@ -23,6 +27,8 @@ void add_topic_class_routes(Router& router, registry::Registry& registry);
 void add_message_routes(Router& router, MessagePublisher& publisher);
 void add_health_routes(Router& router, MetricsSource& metrics);  // /healthz, /metrics
 void add_openapi_route(Router& router);
+// Thing models and device data (thing_routes.cpp).
+void add_thing_routes(Router& router, thing::ThingService& thing);
 
 // Everything above.
 void add_api_routes(Router& router, const Services& services);

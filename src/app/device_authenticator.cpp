@@ -108,7 +108,7 @@ AuthResult DeviceAuthenticator::check(const broker::AuthRequest& req) {
         ClientIdentity{ClientIdentity::Kind::Device, user->product_key, user->device_name,
                        user->product_key + "/" + user->device_name});
     // One connection per device, whatever the clientId's timestamp says.
-    r.session_key = "device:" + user->product_key + "/" + user->device_name;
+    r.session_key = device_session_key(user->product_key, user->device_name);
     if (id->client_id.empty() && c.version == mqtt::ProtocolVersion::v5)
         r.assigned_client_id = user->product_key + "." + user->device_name;
     return r;

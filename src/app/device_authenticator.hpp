@@ -13,6 +13,14 @@
 
 namespace ts::app {
 
+// The broker session key of a device: one session per device, whatever
+// client id its SDK makes up for each connection.
+inline std::string device_session_key(std::string_view pk, std::string_view dn) {
+    std::string k = "device:";
+    k.append(pk).append("/").append(dn);
+    return k;
+}
+
 struct AuthSettings {
     bool allow_anonymous = false;
     std::string admin_token;  // also the MQTT password of application clients

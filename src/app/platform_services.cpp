@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/device_authenticator.hpp"
 #include "mqtt/codec.hpp"
 
 namespace ts::app {
@@ -38,7 +39,35 @@ std::string BrokerMetrics::prometheus_text() {
            t.bytes_received);
     metric("thingstead_mqtt_bytes_sent_total", "counter", "Bytes written to MQTT clients.",
            t.bytes_sent);
+    if (thing_) {
+        const auto& c = thing_->counters();
+        metric("thingstead_thing_property_posts_total", "counter", "Property posts received.",
+               c.property_posts.load());
+        metric("thingstead_thing_property_values_stored_total", "counter",
+               "Property values validated and stored.", c.property_values_stored.load());
+        metric("thingstead_thing_validation_failures_total", "counter",
+               "Posts with at least one value that failed the thing model.",
+               c.validation_failures.load());
+        metric("thingstead_thing_events_stored_total", "counter", "Events stored.",
+               c.events_stored.load());
+        metric("thingstead_thing_downlinks_sent_total", "counter",
+               "Property sets and service calls sent to devices.", c.downlinks_sent.load());
+        metric("thingstead_thing_replies_received_total", "counter",
+               "Replies from devices to property sets and service calls.",
+               c.replies_received.load());
+    }
     return out;
+}
+
+bool BrokerDeviceLink::send_to_device(const std::string& pk, const std::string& dn,
+                                      std::string topic, std::string payload, int qos) {
+    return broker_.publish_to_client(device_session_key(pk, dn), std::move(topic),
+                                     std::move(payload), static_cast<mqtt::QoS>(qos));
+}
+
+void BrokerDeviceLink::publish(std::string topic, std::string payload) {
+    broker_.publish_from_platform(std::move(topic), std::move(payload), mqtt::QoS::AtMostOnce,
+                                  false);
 }
 
 }  // namespace ts::app

@@ -1,8 +1,10 @@
 #pragma once
-// The broker as the API sees it: publishing for POST /messages, and the
-// counters behind GET /metrics.
+// The broker as the API and the thing layer see it: publishing for POST
+// /messages and for device downlinks, and the counters behind GET /metrics.
 #include "api/services.hpp"
 #include "broker/broker.hpp"
+#include "thing/device_link.hpp"
+#include "thing/thing_service.hpp"
 
 namespace ts::app {
 
@@ -18,8 +20,23 @@ private:
 
 class BrokerMetrics final : public api::MetricsSource {
 public:
-    explicit BrokerMetrics(broker::Broker& broker) : broker_(broker) {}
+    BrokerMetrics(broker::Broker& broker, const thing::ThingService* thing = nullptr)
+        : broker_(broker), thing_(thing) {}
     std::string prometheus_text() override;
+
+private:
+    broker::Broker& broker_;
+    const thing::ThingService* thing_;
+};
+
+// The broker as the thing layer sees it: system downlinks go to the device's
+// own session (devices are keyed "device:{pk}/{dn}", see DeviceAuthenticator).
+class BrokerDeviceLink final : public thing::DeviceLink {
+public:
+    explicit BrokerDeviceLink(broker::Broker& broker) : broker_(broker) {}
+    bool send_to_device(const std::string& pk, const std::string& dn, std::string topic,
+                        std::string payload, int qos) override;
+    void publish(std::string topic, std::string payload) override;
 
 private:
     broker::Broker& broker_;

@@ -7,7 +7,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <fmt/format.h>
+
 #include "api/http_server.hpp"
+#include "api/routes.hpp"
 #include "app/admin_token.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
@@ -17,6 +20,8 @@
 #include "net/listener.hpp"
 #include "registry/registry.hpp"
 #include "store/broker_state.hpp"
+#include "store/thing_data.hpp"
+#include "thing/thing_service.hpp"
 
 namespace ts::app {
 
@@ -29,10 +34,14 @@ struct ListenerSpec {
 };
 
 // A device that is disabled, deleted or gets a new secret loses its
-// connection at once; its credentials no longer hold.
-void disconnect_on_registry_change(registry::Registry& reg, broker::Broker& broker) {
-    reg.set_listener([&broker](const registry::DeviceEvent& e) {
+// connection at once; its credentials no longer hold. A deleted device's
+// data goes with it.
+void act_on_registry_change(registry::Registry& reg, broker::Broker& broker,
+                            thing::ThingService& thing) {
+    reg.set_listener([&broker, &thing](const registry::DeviceEvent& e) {
         if (e.kind == registry::DeviceEvent::Kind::Enabled) return;
+        if (e.kind == registry::DeviceEvent::Kind::Deleted)
+            thing.forget_device(e.product_key, e.device_name);
         broker.disconnect_matching(
             [pk = e.product_key, dn = e.device_name](const broker::ClientIdentity& who) {
                 return who.kind == broker::ClientIdentity::Kind::Device && who.product_key == pk &&
@@ -98,7 +107,26 @@ int serve(const ServeConfig& cfg) {
     DeviceStatusPublisher status(**reg, broker, clock);
     broker.set_authenticator(&authenticator);
     broker.set_observer(&status);
-    disconnect_on_registry_change(**reg, broker);
+
+    auto thing_data = store::open_sqlite_thing_data(db_path);
+    if (!thing_data) {
+        logger->error("cannot open the thing data store: {}", thing_data.error().message);
+        return 1;
+    }
+    BrokerDeviceLink device_link(broker);
+    thing::ThingOptions thing_options;
+    thing_options.public_api_url =
+        !cfg.http_public_url.empty()
+            ? cfg.http_public_url
+            : fmt::format("http://{}:{}", cfg.bind == "0.0.0.0" ? "127.0.0.1" : cfg.bind,
+                          cfg.http_port);
+    thing::ThingService thing(**reg, **thing_data, device_link, clock, thing_options);
+    if (auto loaded = thing.load(); !loaded) {
+        logger->error("cannot load thing data: {}", loaded.error().message);
+        return 1;
+    }
+    broker.set_message_tap(&thing);
+    act_on_registry_change(**reg, broker, thing);
 
     std::size_t threads =
         cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -155,7 +183,7 @@ int serve(const ServeConfig& cfg) {
     }
 
     BrokerPublisher publisher(broker);
-    BrokerMetrics metrics(broker);
+    BrokerMetrics metrics(broker, &thing);
     std::unique_ptr<api::ApiServer> http;
     if (cfg.http_port != 0) {
         api::ApiOptions o;
@@ -163,7 +191,10 @@ int serve(const ServeConfig& cfg) {
         o.port = cfg.http_port;
         o.threads = cfg.http_threads;
         o.admin_token = token->token;
-        auto server = api::ApiServer::start(o, **reg, publisher, metrics);
+        api::Router router;
+        api::add_api_routes(router, api::Services{**reg, publisher, metrics});
+        api::add_thing_routes(router, thing);
+        auto server = api::ApiServer::start(o, std::move(router));
         if (!server) {
             logger->error("http listener on {}:{}: {}", cfg.bind, cfg.http_port,
                           server.error().message);
@@ -188,6 +219,9 @@ int serve(const ServeConfig& cfg) {
 
     if (http) http->stop();
     stop_all();
+    // Replies waiting for their batch go out (or not) before the thing
+    // layer they call back into is destroyed.
+    (*thing_data)->flush();
     logger->info("stopped");
     return 0;
 }

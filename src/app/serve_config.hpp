@@ -24,7 +24,12 @@ struct ServeConfig {
     std::string tls_cert;
     std::string tls_key;
     bool persistence = true;
-    std::size_t http_threads = 1;
+    // Sync service calls hold an API thread while the device answers (up to
+    // 8 s), so there are a few.
+    std::size_t http_threads = 4;
+    // The API's address as devices reach it (remote config download URLs);
+    // empty: http://{bind or 127.0.0.1}:{http_port}.
+    std::string http_public_url;
     std::uint32_t auth_fail_limit = 10;     // failed sign-ins from one address ...
     std::uint32_t auth_fail_window_s = 60;  // ... within this window ...
     std::uint32_t auth_block_s = 60;        // ... block it for this long; 0 turns throttling off
