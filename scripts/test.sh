@@ -23,5 +23,5 @@ cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs" --target mqtt_decode_fuzz tsl_fuzz
+cmake --build --preset fuzz -j "$jobs" --target mqtt_decode_fuzz tsl_fuzz alink_fuzz
 ctest --test-dir build/fuzz -L fuzz --output-on-failure
