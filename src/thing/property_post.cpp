@@ -120,8 +120,10 @@ void ThingService::on_property_post(Uplinked& u) {
                                 {"gmtCreate", u.received_wall},
                                 {"items", std::move(c.items)}};
     if (!c.failed_items.empty()) forwarded["checkFailedData"] = std::move(c.failed_items);
+    // pk and dn are copied first: `u` moves into the callback in the same call.
+    const std::string pk = u.pk, dn = u.dn;
     store_.put_properties(
-        u.pk, u.dn, std::move(c.accepted),
+        pk, dn, std::move(c.accepted),
         [this, u = std::move(u), n, failures = std::move(c.failures),
          forwarded = std::move(forwarded)](bool ok) {
             if (!ok) {
@@ -225,7 +227,8 @@ void ThingService::on_batch_post(Uplinked& u) {
     }
     for (auto& e : events) store_.put_event(std::move(e), nullptr);
     const std::size_t n = c.accepted.size();
-    store_.put_properties(u.pk, u.dn, std::move(c.accepted),
+    const std::string pk = u.pk, dn = u.dn;  // `u` moves into the callback
+    store_.put_properties(pk, dn, std::move(c.accepted),
                           [this, u = std::move(u), n, failures = std::move(c.failures),
                            method = std::string(method)](bool ok) {
                               if (!ok) {
@@ -283,8 +286,10 @@ void ThingService::on_history_post(Uplinked& u) {
         return;
     }
     const std::size_t n = c.accepted.size();
+    // pk and dn are copied first: `u` moves into the callback in the same call.
+    const std::string pk = u.pk, dn = u.dn;
     store_.put_properties(
-        u.pk, u.dn, std::move(c.accepted),
+        pk, dn, std::move(c.accepted),
         [this, u = std::move(u), n, failures = std::move(c.failures), method](bool ok) {
             if (!ok) {
                 reply(u, 500, nlohmann::json::object(),

@@ -15,10 +15,11 @@ HERE = Path(__file__).resolve().parent
 class LineProcess:
     """A subprocess whose stdout lines are collected by a thread."""
 
-    def __init__(self, cmd: list[str], cwd=HERE):
+    def __init__(self, cmd: list[str], cwd=HERE, *, interactive: bool = False):
         self.cmd = cmd
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     stdin=subprocess.DEVNULL, text=True, bufsize=1)
+                                     stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
+                                     text=True, bufsize=1)
         self.lines: queue.Queue = queue.Queue()
         self.stderr = ""
         self._t = threading.Thread(target=self._pump, daemon=True)
@@ -43,6 +44,20 @@ class LineProcess:
                 return json.loads(line)
             except ValueError:
                 continue  # ignore non-JSON noise
+
+    def send(self, obj: dict):
+        """One JSON command line to an interactive process."""
+        self.proc.stdin.write(json.dumps(obj) + "\n")
+        self.proc.stdin.flush()
+
+    def next_event(self, event: str, timeout: float = 10.0, **match) -> dict:
+        """The next line whose "event" is `event` (and whose keys equal `match`);
+        other lines are skipped."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ev = self.next_json(max(0.01, deadline - time.monotonic()))
+            if ev.get("event") == event and all(ev.get(k) == v for k, v in match.items()):
+                return ev
 
     def read_stderr(self) -> str:
         if self.proc.poll() is not None and self.proc.stderr:

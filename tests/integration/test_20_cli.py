@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -205,6 +206,186 @@ def test_environment_and_flags(platform):
     r = cli(platform, "product", "get", pk, "--server", f"http://{platform.host}:{platform.http_port}",
             env=env, rc=1)
     assert r.stderr.startswith("thingstead: 401 "), r.stderr
+
+
+# ---------------------------------------------------------------- thing model and device data
+THING_TSL = {
+    "properties": [
+        {"identifier": "temperature", "name": "Temperature", "accessMode": "rw",
+         "dataType": {"type": "float", "specs": {"min": "-40", "max": "120", "unit": "°C"}}},
+    ],
+    "events": [
+        {"identifier": "alarm", "name": "Alarm", "type": "alert",
+         "outputData": [{"identifier": "level", "name": "Level",
+                         "dataType": {"type": "int", "specs": {"min": "0", "max": "5"}}}]},
+    ],
+    "services": [
+        {"identifier": "calc", "name": "Calc", "callType": "sync",
+         "inputData": [{"identifier": "a", "name": "A", "dataType": {"type": "int", "specs": {}}}],
+         "outputData": [{"identifier": "sum", "name": "Sum", "dataType": {"type": "int", "specs": {}}}]},
+    ],
+}
+
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def test_thing_model_set_get_and_errors(platform, tmp_path):
+    pk = new_product(platform)
+    tsl = tmp_path / "tsl.json"
+    tsl.write_text(json.dumps(THING_TSL))
+    out = cli(platform, "product", "thing-model", "set", "--product", pk, "--file", str(tsl)).stdout
+    # The model as stored, built-ins included, by identifier.
+    assert f"productKey: {pk}" in out and "temperature" in out and "alarm" in out and "calc" in out, out
+
+    doc = cli_json(platform, "product", "thing-model", "get", "--product", pk)
+    assert doc == platform.api.get(f"/products/{pk}/thing-model", expect=200).json
+    props = {p["identifier"]: p for p in doc["properties"]}
+    assert props["temperature"]["dataType"]["specs"]["min"] == "-40"
+    # Without --json it is the same document: JSON is its only useful form.
+    assert json.loads(cli(platform, "product", "thing-model", "get", "--product", pk).stdout) == doc
+    # The exported document goes back in unchanged, here through stdin.
+    cli(platform, "product", "thing-model", "set", "--product", pk, "--file", "-", "--json",
+        input=json.dumps(doc))
+
+    # The server's error names the path in the document; exit 1, model kept.
+    bad = json.loads(json.dumps(THING_TSL))
+    bad["properties"][0]["dataType"]["type"] = "colour"
+    bad_file = tmp_path / "bad.json"
+    bad_file.write_text(json.dumps(bad))
+    r = cli(platform, "product", "thing-model", "set", "--product", pk, "--file", str(bad_file), rc=1)
+    assert r.stderr.startswith("thingstead: 400 InvalidThingModel: properties[0].dataType.type"), r.stderr
+    assert r.stdout == ""
+    bad = json.loads(json.dumps(THING_TSL))
+    bad["properties"][0]["dataType"]["specs"]["min"] = "200"
+    bad_file.write_text(json.dumps(bad))
+    r = cli(platform, "product", "thing-model", "set", "--product", pk, "--file", str(bad_file), rc=1)
+    assert "properties[0].dataType.specs" in r.stderr, r.stderr
+    # Not JSON at all: caught before sending, the file named.
+    bad_file.write_text('{"properties": [')
+    r = cli(platform, "product", "thing-model", "set", "--product", pk, "--file", str(bad_file), rc=1)
+    assert r.stderr.startswith(f"thingstead: {bad_file}: not valid JSON"), r.stderr
+    r = cli(platform, "product", "thing-model", "set", "--product", pk, "--file",
+            str(tmp_path / "missing.json"), rc=1)
+    assert r.stderr.startswith("thingstead: cannot read "), r.stderr
+    r = cli(platform, "product", "thing-model", "get", "--product", "nosuchproduct", rc=1)
+    assert r.stderr.startswith("thingstead: 404 ProductNotFound"), r.stderr
+    assert cli_json(platform, "product", "thing-model", "get", "--product", pk) == doc
+
+
+def test_product_validation_mode(platform):
+    pk = new_product(platform)
+    assert cli_json(platform, "product", "get", pk)["validationMode"] == "strict"
+    updated = cli_json(platform, "product", "update", "--product", pk, "--validation-mode", "lenient")
+    assert updated["validationMode"] == "lenient"
+    assert platform.api.get(f"/products/{pk}", expect=200).json["validationMode"] == "lenient"
+    assert "validationMode: lenient" in cli(platform, "product", "get", pk).stdout
+    header, *rows = cli(platform, "product", "list", "--page-size", "1000").stdout.splitlines()
+    assert "VALIDATION" in header.split(), header
+    assert any(r.split()[0] == pk and " lenient " in r for r in rows), rows
+    r = cli(platform, "product", "update", pk, "--validation-mode", "loose", rc=2)
+    assert "--validation-mode" in r.stderr, r.stderr
+    created = cli_json(platform, "product", "create", "--name", unique_name("prod"),
+                       "--validation-mode", "off")
+    assert created["validationMode"] == "off"
+
+
+def test_device_data_commands(platform, pclients, tmp_path):
+    pk = new_product(platform)
+    tsl = tmp_path / "tsl.json"
+    tsl.write_text(json.dumps(THING_TSL))
+    cli(platform, "product", "thing-model", "set", "--product", pk, "--file", str(tsl))
+    dev = cli_json(platform, "device", "register", "--product", pk, "--name", unique_name("dev"))
+    dn = dev["deviceName"]
+    one = ["--product", pk, "--name", dn]
+    d = pclients.device(dev)
+    sys = f"/sys/{pk}/{dn}"
+
+    d.publish(f"{sys}/thing/event/property/post",
+              json.dumps({"id": "1", "params": {"temperature": 21.5}}), qos=1)
+    reply = json.loads(d.wait_message(5).payload)
+    assert reply["id"] == "1" and reply["code"] == 200, reply
+
+    # Stored behind the reply: poll until the value is there.
+    deadline = time.monotonic() + 5
+    while not (props := cli_json(platform, "device", "props", *one))["items"]:
+        assert time.monotonic() < deadline, "the posted property never showed up"
+        time.sleep(0.05)
+    assert [(i["identifier"], i["value"]) for i in props["items"]] == [("temperature", 21.5)], props
+    header, *rows = cli(platform, "device", "props", *one).stdout.splitlines()
+    assert header.split() == ["IDENTIFIER", "VALUE", "TIME"], header
+    assert len(rows) == 1 and rows[0].split()[:2] == ["temperature", "21.5"], rows
+    assert ISO_TIME.match(rows[0].split()[2]), rows
+
+    hist = cli_json(platform, "device", "history", *one, "--property", "temperature")
+    assert [h["value"] for h in hist["items"]] == [21.5], hist
+    t = hist["items"][0]["time"]
+    window = cli_json(platform, "device", "history", *one, "--property", "temperature",
+                      "--from", str(t + 1), "--to", str(t + 1000), "--page-size", "5")
+    assert window["items"] == []
+
+    d.publish(f"{sys}/thing/event/alarm/post", json.dumps({"id": "2", "params": {"level": 3}}), qos=1)
+    assert json.loads(d.wait_message(5).payload)["code"] == 200
+    events = cli_json(platform, "device", "events", *one, "--identifier", "alarm")
+    assert [(e["identifier"], e["value"]) for e in events["items"]] == [("alarm", {"level": 3})], events
+    header, *rows = cli(platform, "device", "events", *one).stdout.splitlines()
+    assert header.split() == ["TIME", "IDENTIFIER", "TYPE", "VALUE"], header
+    assert rows[0].split()[1:] == ["alarm", "alert", '{"level":3}'], rows
+
+    # A property set reaches the device, which never subscribed.
+    r = cli_json(platform, "device", "set", *one, "--params", '{"temperature":25}')
+    m = d.wait_message(5)
+    assert m.topic == f"{sys}/thing/service/property/set"
+    req = json.loads(m.payload)
+    assert req["method"] == "thing.service.property.set" and req["params"] == {"temperature": 25}
+    assert req["id"] == r["messageId"]
+    out = cli(platform, "device", "set", *one, "--params", '{"temperature":26}').stdout
+    assert out.startswith("messageId: "), out
+    assert json.loads(d.wait_message(5).payload)["params"] == {"temperature": 26}
+    # Refused by the model: the API's message, exit 1.
+    r = cli(platform, "device", "set", *one, "--params", '{"temperature":999}', rc=1)
+    assert r.stderr.startswith("thingstead: 400 ") and "temperature" in r.stderr, r.stderr
+    # Not JSON: a usage error naming the option, nothing sent.
+    r = cli(platform, "device", "set", *one, "--params", '{"temperature":', rc=2)
+    assert "--params: not valid JSON" in r.stderr, r.stderr
+    d.expect_none(0.3)
+
+    # A synchronous service: the device answers over RRPC while the CLI waits.
+    proc = subprocess.Popen([_thingstead_bin(), "device", "invoke", *one, "--service", "calc",
+                             "--params", '{"a":3}', "--timeout-ms", "5000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(platform))
+    try:
+        m = d.wait_message(5)
+        assert m.topic.startswith(f"{sys}/rrpc/request/"), m.topic
+        assert json.loads(m.payload)["params"] == {"a": 3}
+        msg_id = m.topic.rsplit("/", 1)[1]
+        d.publish(f"{sys}/rrpc/response/{msg_id}",
+                  json.dumps({"id": msg_id, "code": 200, "data": {"sum": 7}}), qos=1)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert json.loads(out) == {"messageId": msg_id, "code": 200, "data": {"sum": 7}, "message": ""}
+    r = cli(platform, "device", "invoke", *one, "--service", "nosuch", rc=1)
+    assert r.stderr.startswith("thingstead: 404 ServiceNotFound"), r.stderr
+
+    # The shadow: desired state set from the CLI is pushed to the device.
+    shadow = cli_json(platform, "device", "shadow", *one, "--desired", '{"color":"green"}')
+    assert shadow["state"]["desired"] == {"color": "green"}, shadow
+    m = d.wait_message(5)
+    assert m.topic == f"/shadow/get/{pk}/{dn}"
+    assert json.loads(m.payload)["payload"]["state"]["desired"] == {"color": "green"}
+    got = json.loads(cli(platform, "device", "shadow", *one).stdout)
+    assert got["state"]["desired"] == {"color": "green"} and got["version"] == shadow["version"]
+    r = cli(platform, "device", "shadow", *one, "--desired", '{"color":"red"}',
+            "--version", str(shadow["version"]), rc=1)
+    assert r.stderr.startswith("thingstead: 409 VersionConflict"), r.stderr
+    again = cli_json(platform, "device", "shadow", *one, "--desired", '{"color":"blue"}',
+                     "--version", str(shadow["version"] + 1))
+    assert again["version"] == shadow["version"] + 1
+    r = cli(platform, "device", "shadow", *one, "--desired", "[1]", rc=2)
+    assert "--desired: must be a JSON object" in r.stderr, r.stderr
 
 
 # ---------------------------------------------------------------- MQTT

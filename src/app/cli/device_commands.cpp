@@ -1,5 +1,6 @@
 // `thingstead device register|batch|list|get|delete|disable|enable|rotate-secret`:
-// the /products/{pk}/devices resource.
+// the /products/{pk}/devices resource (a device's data and calls are in
+// device_data_commands.cpp).
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -196,6 +197,7 @@ void register_device_commands(CLI::App& app, Dispatcher& dispatcher) {
             return call_and_print(o->common, device_action(o->pk, o->dn, verb), print_device);
         });
     }
+    register_device_data_commands(*device, dispatcher);
 }
 
 }  // namespace ts::app::cli

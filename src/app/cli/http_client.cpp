@@ -70,6 +70,8 @@ http::verb to_verb(Method m) {
             return http::verb::get;
         case Method::Post:
             return http::verb::post;
+        case Method::Put:
+            return http::verb::put;
         case Method::Patch:
             return http::verb::patch;
         case Method::Delete:

@@ -28,7 +28,7 @@ Expected<ServerUrl, std::string> parse_server_url(std::string_view url);
 // or query value.
 std::string url_encode(std::string_view s);
 
-enum class Method { Get, Post, Patch, Delete };
+enum class Method { Get, Post, Put, Patch, Delete };
 
 struct ApiError {
     unsigned status = 0;  // 0: no HTTP reply (connection, TLS, timeout)

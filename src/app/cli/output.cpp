@@ -30,7 +30,7 @@ std::string format_value(const std::string& key, const nlohmann::json& value) {
         auto s = value.get<std::string>();
         return s.empty() ? "-" : s;
     }
-    if (key.ends_with("Time") && value.is_number_integer())
+    if ((key == "time" || key.ends_with("Time")) && value.is_number_integer())
         return format_time_ms(value.get<std::int64_t>());
     if (value.is_object()) {
         if (value.empty()) return "-";

@@ -16,7 +16,7 @@ void print_json(std::ostream& out, const nlohmann::json& j);
 // "2024-05-01T12:00:00.123Z" (UTC); "-" for 0, which the API uses for "never".
 std::string format_time_ms(std::int64_t ms);
 
-// One value as text: strings bare, *Time fields as times, objects of strings
+// One value as text: strings bare, time and *Time fields as times, objects of strings
 // as "k=v,k2=v2", everything else as compact JSON; "-" when missing/empty.
 std::string format_value(const std::string& key, const nlohmann::json& value);
 

@@ -1,4 +1,5 @@
-// `thingstead product create|list|get|update|delete`: the /products resource.
+// `thingstead product create|list|get|update|delete`: the /products resource
+// (`product thing-model` is in thing_model_commands.cpp).
 #include <iostream>
 #include <memory>
 
@@ -13,13 +14,18 @@ namespace {
 
 const std::vector<Column> kProductColumns = {
     {"PRODUCT KEY", "productKey"}, {"NAME", "name"},          {"NODE TYPE", "nodeType"},
-    {"DATA FORMAT", "dataFormat"}, {"AUTH TYPE", "authType"}, {"CREATED", "createdTime"},
+    {"DATA FORMAT", "dataFormat"}, {"AUTH TYPE", "authType"}, {"VALIDATION", "validationMode"},
+    {"CREATED", "createdTime"},
 };
 
 const std::vector<std::string> kProductFields = {
-    "productKey", "productSecret", "name",     "description",
-    "nodeType",   "dataFormat",    "authType", "createdTime",
+    "productKey", "productSecret", "name",           "description", "nodeType",
+    "dataFormat", "authType",      "validationMode", "createdTime",
 };
+
+// How strictly device data is checked against the thing model.
+const char* const kValidationModeHelp =
+    "strict (refuse a post with any bad value), lenient (keep the good values) or off";
 
 void print_product(std::ostream& out, const nlohmann::json& p) {
     print_fields(out, p, kProductFields);
@@ -32,8 +38,15 @@ struct ProductOptions {
     std::string pk;
     ProductCreate create;
     Paging paging;
-    std::optional<std::string> name, description;
+    ProductPatch patch;
 };
+
+// The product key of get/update/delete: positional (`product get PK`) or,
+// as on the device commands, --product.
+void add_product_key(CLI::App* cmd, std::string& pk) {
+    cmd->add_option("product-key,--product", pk, "Product key (as an argument or with --product)")
+        ->required();
+}
 
 }  // namespace
 
@@ -61,6 +74,8 @@ void register_product_commands(CLI::App& app, Dispatcher& dispatcher) {
         cmd->add_option("--auth-type", o->create.auth_type, "secret (default) or x509")
             ->check(CLI::IsMember({"secret", "x509"}));
         cmd->add_option("--description", o->create.description, "Free text");
+        cmd->add_option("--validation-mode", o->create.validation_mode, kValidationModeHelp)
+            ->check(CLI::IsMember({"strict", "lenient", "off"}));
         dispatcher.on(cmd, [o] {
             return call_and_print(o->common, product_create(o->create), print_product);
         });
@@ -83,37 +98,41 @@ void register_product_commands(CLI::App& app, Dispatcher& dispatcher) {
         const auto l = leaf("get", "Show one product, secret included");
         auto* cmd = l.first;
         const auto& o = l.second;
-        cmd->add_option("product-key", o->pk, "Product key")->required();
+        add_product_key(cmd, o->pk);
         dispatcher.on(cmd,
                       [o] { return call_and_print(o->common, product_get(o->pk), print_product); });
     }
     {
-        const auto l = leaf("update", "Change a product's name or description");
+        const auto l = leaf("update", "Change a product's name, description or validation mode");
         auto* cmd = l.first;
         const auto& o = l.second;
-        cmd->add_option("product-key", o->pk, "Product key")->required();
-        auto* name = cmd->add_option("--name", o->name, "New name");
-        auto* description = cmd->add_option("--description", o->description, "New description");
+        add_product_key(cmd, o->pk);
+        auto* name = cmd->add_option("--name", o->patch.name, "New name");
+        auto* description =
+            cmd->add_option("--description", o->patch.description, "New description");
+        auto* mode =
+            cmd->add_option("--validation-mode", o->patch.validation_mode, kValidationModeHelp)
+                ->check(CLI::IsMember({"strict", "lenient", "off"}));
         // An empty PATCH would succeed and change nothing: almost certainly
         // a forgotten flag, so it is a usage error.
-        cmd->callback([name, description] {
-            if (name->count() == 0 && description->count() == 0)
+        cmd->callback([name, description, mode] {
+            if (name->count() == 0 && description->count() == 0 && mode->count() == 0)
                 throw CLI::ValidationError("product update",
-                                           "give --name and/or --description to change");
+                                           "give --name, --description and/or --validation-mode");
         });
         dispatcher.on(cmd, [o] {
-            return call_and_print(o->common, product_update(o->pk, o->name, o->description),
-                                  print_product);
+            return call_and_print(o->common, product_update(o->pk, o->patch), print_product);
         });
     }
     {
         const auto l = leaf("delete", "Delete a product");
         auto* cmd = l.first;
         const auto& o = l.second;
-        cmd->add_option("product-key", o->pk, "Product key")->required();
+        add_product_key(cmd, o->pk);
         dispatcher.on(
             cmd, [o] { return call_and_print(o->common, product_delete(o->pk), print_nothing); });
     }
+    register_thing_model_commands(*product, dispatcher);
 }
 
 }  // namespace ts::app::cli

@@ -52,6 +52,7 @@ ApiRequest product_create(const ProductCreate& p) {
     if (p.data_format) body["dataFormat"] = *p.data_format;
     if (p.auth_type) body["authType"] = *p.auth_type;
     if (p.description) body["description"] = *p.description;
+    if (p.validation_mode) body["validationMode"] = *p.validation_mode;
     return {Method::Post, "/api/v1/products", std::move(body)};
 }
 
@@ -66,11 +67,11 @@ ApiRequest product_get(const std::string& pk) {
     return {Method::Get, product_path(pk), {}};
 }
 
-ApiRequest product_update(const std::string& pk, const std::optional<std::string>& name,
-                          const std::optional<std::string>& description) {
+ApiRequest product_update(const std::string& pk, const ProductPatch& patch) {
     json body = json::object();
-    if (name) body["name"] = *name;
-    if (description) body["description"] = *description;
+    if (patch.name) body["name"] = *patch.name;
+    if (patch.description) body["description"] = *patch.description;
+    if (patch.validation_mode) body["validationMode"] = *patch.validation_mode;
     return {Method::Patch, product_path(pk), std::move(body)};
 }
 

@@ -34,13 +34,16 @@ std::optional<std::vector<std::string>> split_names(std::string_view list);
 // -- products
 struct ProductCreate {
     std::string name;
-    std::optional<std::string> node_type, data_format, auth_type, description;
+    std::optional<std::string> node_type, data_format, auth_type, description, validation_mode;
+};
+// The fields `product update` may change; only those set are sent.
+struct ProductPatch {
+    std::optional<std::string> name, description, validation_mode;
 };
 ApiRequest product_create(const ProductCreate& p);
 ApiRequest product_list(const Paging& paging);
 ApiRequest product_get(const std::string& pk);
-ApiRequest product_update(const std::string& pk, const std::optional<std::string>& name,
-                          const std::optional<std::string>& description);
+ApiRequest product_update(const std::string& pk, const ProductPatch& patch);
 ApiRequest product_delete(const std::string& pk);
 
 // -- devices

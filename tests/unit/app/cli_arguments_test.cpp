@@ -47,12 +47,17 @@ TEST(CliArguments, ProductCommands) {
     expect_ok("product list --page-size 5 --page-token abc --server http://h:1 --token t");
     expect_ok("product get pk1");
     expect_ok("product update pk1 --description new");
+    expect_ok("product update --product pk1 --validation-mode lenient");
+    expect_ok("product create --name Lamp --validation-mode off");
+    expect_ok("product get --product pk1");
     expect_ok("product delete pk1");
     expect_usage("product create", "--name");
     expect_usage("product create --name x --node-type hub", "--node-type");
     expect_usage("product list --page-size 0", "--page-size");
-    expect_usage("product get", "product-key");
-    expect_usage("product update pk1", "--name and/or --description");
+    expect_usage("product get", "--product");
+    expect_usage("product update pk1", "--name, --description and/or --validation-mode");
+    expect_usage("product update pk1 --validation-mode loose", "--validation-mode");
+    expect_usage("product get pk1 --product pk2", "--product");
     expect_usage("product", "subcommand");
 }
 
@@ -72,6 +77,58 @@ TEST(CliArguments, DeviceCommands) {
     expect_usage("device batch --product pk --count 0", "--count");
     expect_usage("device list --product pk --status sleeping", "--status");
     expect_usage("device list --product pk --tag :v", "KEY or KEY:VALUE");
+}
+
+TEST(CliArguments, ThingModelCommands) {
+    expect_ok("product thing-model get --product pk");
+    expect_ok("product thing-model get --product pk --json");
+    expect_ok("product thing-model set --product pk --file tsl.json");
+    expect_ok("product thing-model set --product pk -f -");
+    expect_usage("product thing-model", "subcommand");
+    expect_usage("product thing-model get", "--product");
+    expect_usage("product thing-model set --product pk", "--file");
+}
+
+TEST(CliArguments, DeviceDataCommands) {
+    expect_ok("device props --product pk --name d1 --json");
+    expect_ok("device history --product pk --name d1 --property temperature");
+    expect_ok(
+        "device history --product pk --name d1 --property t --from 0 --to 1700000000000 "
+        "--page-size 10 --page-token x");
+    expect_ok("device events --product pk --name d1");
+    expect_ok("device events --product pk --name d1 --identifier alarm --page-size 5");
+    expect_ok(R"(device set --product pk --name d1 --params '{"temperature":25}')");
+    expect_ok("device invoke --product pk --name d1 --service reboot");
+    expect_ok(R"(device invoke --product pk --name d1 --service calc --params '{"a":1}' )"
+              "--timeout-ms 5000");
+    expect_ok("device shadow --product pk --name d1");
+    expect_ok(R"(device shadow --product pk --name d1 --desired '{"color":"green"}' --version 3)");
+    expect_ok("device shadow --product pk --name d1 --desired null");
+
+    expect_usage("device props --product pk", "--name");
+    expect_usage("device history --product pk --name d1", "--property");
+    expect_usage("device history --product pk --name d1 --property t --page-size 0", "--page-size");
+    expect_usage("device history --product pk --name d1 --property t --from -5", "--from");
+    expect_usage("device set --product pk --name d1", "--params");
+    expect_usage("device invoke --product pk --name d1", "--service");
+    expect_usage("device invoke --product pk --name d1 --service s --timeout-ms 9000",
+                 "--timeout-ms");
+    expect_usage("device shadow --product pk --name d1 --version 2", "--desired");
+}
+
+TEST(CliArguments, JsonOptionsAreCheckedBeforeAnythingIsSent) {
+    // Bad JSON is a usage error naming the option: parsing throws, so no
+    // action (and no request) runs.
+    expect_usage(R"(device set --product pk --name d1 --params '{"temperature":')",
+                 "--params: not valid JSON");
+    expect_usage("device set --product pk --name d1 --params 25",
+                 "--params: must be a JSON object");
+    expect_usage("device set --product pk --name d1 --params null",
+                 "--params: must be a JSON object");
+    expect_usage("device invoke --product pk --name d1 --service s --params '[1]'",
+                 "--params: must be a JSON object");
+    expect_usage("device shadow --product pk --name d1 --desired '{color: green}'",
+                 "--desired: not valid JSON");
 }
 
 TEST(CliArguments, TopicClassCommands) {

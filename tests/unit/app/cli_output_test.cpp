@@ -20,6 +20,7 @@ TEST(CliOutput, FormatValue) {
     EXPECT_EQ(format_value("ipAddress", ""), "-");
     EXPECT_EQ(format_value("createdTime", 1714564800000), "2024-05-01T12:00:00.000Z");
     EXPECT_EQ(format_value("lastOnlineTime", 0), "-");
+    EXPECT_EQ(format_value("time", 1714564800000), "2024-05-01T12:00:00.000Z");  // thing data
     EXPECT_EQ(format_value("enabled", true), "true");
     EXPECT_EQ(format_value("tags", json::object()), "-");
     EXPECT_EQ(format_value("tags", json{{"b", "2"}, {"a", "1"}}), "a=1,b=2");

@@ -10,10 +10,16 @@ namespace {
 using nlohmann::json;
 
 TEST(CliRequests, ProductCreateSendsOnlyGivenFields) {
-    auto r = product_create({"Lamp", std::nullopt, std::string("raw"), std::nullopt, std::nullopt});
+    auto r = product_create(
+        {"Lamp", std::nullopt, std::string("raw"), std::nullopt, std::nullopt, std::nullopt});
     EXPECT_EQ(r.method, Method::Post);
     EXPECT_EQ(r.path, "/api/v1/products");
     EXPECT_EQ(*r.body, (json{{"name", "Lamp"}, {"dataFormat", "raw"}}));
+    ProductCreate lenient;
+    lenient.name = "Lamp";
+    lenient.validation_mode = "lenient";
+    EXPECT_EQ(*product_create(lenient).body,
+              (json{{"name", "Lamp"}, {"validationMode", "lenient"}}));
 }
 
 TEST(CliRequests, ProductListPaging) {
@@ -23,10 +29,13 @@ TEST(CliRequests, ProductListPaging) {
 }
 
 TEST(CliRequests, ProductUpdateAndDelete) {
-    auto u = product_update("pk1", std::nullopt, std::string("d"));
+    auto u = product_update("pk1", {std::nullopt, std::string("d"), std::nullopt});
     EXPECT_EQ(u.method, Method::Patch);
     EXPECT_EQ(u.path, "/api/v1/products/pk1");
     EXPECT_EQ(*u.body, (json{{"description", "d"}}));
+    ProductPatch mode;
+    mode.validation_mode = "strict";
+    EXPECT_EQ(*product_update("pk1", mode).body, (json{{"validationMode", "strict"}}));
     auto d = product_delete("p k");
     EXPECT_EQ(d.method, Method::Delete);
     EXPECT_EQ(d.path, "/api/v1/products/p%20k");
