@@ -1,7 +1,7 @@
 // GET /api/v1/openapi.json: the OpenAPI 3.0 description of the management
 // API, built once with nlohmann so that it is valid JSON by construction. A
 // unit test checks that every registered route appears here and nothing
-// else does; the schemas follow json_views.cpp and the handlers.
+// else does; the schemas follow json_views.cpp, thing_views.cpp and the handlers.
 #include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
@@ -95,6 +95,152 @@ json op(const std::string& id, const std::string& summary, json responses,
     return j;
 }
 
+// Any JSON value (OpenAPI 3.0 has no "any" type: an empty schema).
+json any_value(const std::string& description = "") {
+    json j = json::object();
+    if (!description.empty()) j["description"] = description;
+    return j;
+}
+json free_object(const std::string& description = "") {
+    json j = {{"type", "object"}};
+    if (!description.empty()) j["description"] = description;
+    return j;
+}
+json tsl_list(const std::string& description) {
+    return {{"type", "array"}, {"items", {{"type", "object"}}}, {"description", description}};
+}
+
+// The thing model and device data (thing_routes.cpp, thing_views.cpp).
+void thing_schemas(json& s) {
+    s["ThingModel"] = {
+        {"type", "object"},
+        {"description",
+         "a TSL document in Alibaba's format (docs/thing-model.md). GET returns the export "
+         "form with the built-in event post and services set/get; that document can be PUT "
+         "back unchanged"},
+        {"properties",
+         {{"schema", str("ignored on PUT")},
+          {"profile", {{"type", "object"}, {"properties", {{"productKey", str()}}}}},
+          {"functionBlockId", str("a custom module: 1..30 letters, digits or underscores")},
+          {"properties", tsl_list("{identifier, name, accessMode r|rw, required, dataType}")},
+          {"events", tsl_list("{identifier, name, type info|alert|error, outputData}")},
+          {"services",
+           tsl_list("{identifier, name, callType async|sync, inputData, outputData}")}}}};
+    s["LatestProperty"] = object({{"identifier", str()},
+                                  {"value", any_value("the value as the device posted it")},
+                                  {"time", time_ms()},
+                                  {"name", str("from the thing model, when the property is in it")},
+                                  {"unit", str("from the thing model, when it has one")}},
+                                 {"identifier", "value", "time"});
+    s["LatestProperties"] = list_of("LatestProperty", false);
+    s["PropertyValue"] = object({{"identifier", str()},
+                                 {"value", any_value("the value as the device posted it")},
+                                 {"time", time_ms("the device's time when given, else the "
+                                                  "platform's (ms since the Unix epoch)")}},
+                                {"identifier", "value", "time"});
+    s["PropertyHistory"] = list_of("PropertyValue", true);
+    s["AggregateBucket"] = object({{"start", time_ms("the bucket's first ms")},
+                                   {"min", {{"type", "number"}}},
+                                   {"max", {{"type", "number"}}},
+                                   {"avg", {{"type", "number"}}},
+                                   {"count", {{"type", "integer"}, {"format", "int64"}}}},
+                                  {"start", "min", "max", "avg", "count"});
+    s["PropertyAggregate"] =
+        object({{"items",
+                 {{"type", "array"},
+                  {"items", ref("AggregateBucket")},
+                  {"description", "numeric values only, oldest first, empty buckets omitted"}}},
+                {"interval", {{"type", "integer"}, {"format", "int64"}, {"description", "ms"}}}},
+               {"items", "interval"});
+    s["PropertySet"] = object(
+        {{"params", free_object("property identifier -> value; each must be in the thing model, "
+                                "writable and valid")}},
+        {"params"});
+    s["ServiceCall"] =
+        object({{"params", free_object("the service's input parameters; default {}")},
+                {"timeoutMs",
+                 {{"type", "integer"},
+                  {"minimum", 1},
+                  {"maximum", 8000},
+                  {"default", 5000},
+                  {"description", "sync services: how long to wait for the device's answer"}}}});
+    s["CallResult"] = object(
+        {{"messageId", str("the Alink message id sent to the device; see .../calls")},
+         {"code", {{"type", "integer"}, {"description", "sync services: the device's code"}}},
+         {"data", any_value("sync services: the device's data")},
+         {"message", str("sync services: the device's message")}},
+        {"messageId"});
+    s["CallResult"]["description"] =
+        "property set and async services: sent, messageId only; sync services: the answer";
+    s["Event"] = object({{"identifier", str("event identifier; up_raw for raw data")},
+                         {"type", enum_of({"info", "alert", "error"})},
+                         {"value", any_value("the event's output parameters")},
+                         {"time", time_ms()}},
+                        {"identifier", "type", "value", "time"});
+    s["EventList"] = list_of("Event", true);
+    s["Call"] =
+        object({{"messageId", str()},
+                {"identifier", str("service identifier; set for property set, config.push")},
+                {"params", any_value("what was sent")},
+                {"requestTime", time_ms()},
+                {"status", enum_of({"sent", "replied", "timeout", "offline"})},
+                {"replyCode", {{"type", "integer"}, {"description", "present once replied"}}},
+                {"replyData", any_value("present once replied")},
+                {"replyMessage", str("present once replied")},
+                {"replyTime", time_ms("present once replied")}},
+               {"messageId", "identifier", "params", "requestTime", "status"});
+    s["CallList"] = list_of("Call", true);
+    json reported_desired =
+        object({{"reported", free_object()}, {"desired", free_object()}}, {"reported", "desired"});
+    s["Shadow"] = object(
+        {{"state", reported_desired},
+         {"metadata", object({{"reported", free_object("key -> {\"timestamp\": seconds}")},
+                              {"desired", free_object("key -> {\"timestamp\": seconds}")}},
+                             {"reported", "desired"})},
+         {"version", {{"type", "integer"}, {"format", "int64"}}},
+         {"delivered",
+          {{"type", "boolean"},
+           {"description", "PUT only: whether the control message reached a connected device"}}}},
+        {"state", "metadata", "version"});
+    s["ShadowPut"] =
+        object({{"state", object({{"desired",
+                                   {{"type", "object"},
+                                    {"nullable", true},
+                                    {"description",
+                                     "key -> value; a value null or \"null\" deletes the key, "
+                                     "desired null clears all"}}}},
+                                 {"desired"})},
+                {"version",
+                 {{"type", "integer"},
+                  {"format", "int64"},
+                  {"minimum", 0},
+                  {"description", "when given, must be the shadow's version + 1"}}}},
+               {"state"});
+    s["DesiredValue"] = object({{"value", any_value()},
+                                {"version", {{"type", "integer"}, {"format", "int64"}}},
+                                {"time", time_ms()}},
+                               {"value", "version", "time"});
+    s["DesiredProperties"] =
+        object({{"items", {{"type", "object"}, {"additionalProperties", ref("DesiredValue")}}}},
+               {"items"});
+    s["DesiredPut"] =
+        object({{"params", free_object("property identifier -> desired value (checked against the "
+                                       "thing model)")}},
+               {"params"});
+    s["ConfigPut"] = object({{"content", str("the file's content")}}, {"content"});
+    s["ConfigInfo"] =
+        object({{"configId", str("32 random characters; a new file gets a new id")},
+                {"configSize", {{"type", "integer"}, {"description", "bytes"}}},
+                {"sign", str("SHA-256 of the content, hex")},
+                {"signMethod", enum_of({"Sha256"})},
+                {"url", str("the download URL devices are given (no authentication)")},
+                {"updatedTime", time_ms()}},
+               {"configId", "configSize", "sign", "signMethod", "url", "updatedTime"});
+    s["ConfigPush"] = object(
+        {{"devicesReached", {{"type", "integer"}, {"description", "connected devices sent to"}}}},
+        {"devicesReached"});
+}
+
 json schemas() {
     json s;
     s["Error"] =
@@ -168,7 +314,142 @@ json schemas() {
                 {"qos", {{"type", "integer"}, {"enum", {0, 1}}, {"default", 0}}},
                 {"retain", {{"type", "boolean"}, {"default", false}}}},
                {"topic", "payload"});
+    thing_schemas(s);
     return s;
+}
+
+// from/to/pageSize/pageToken of the thing data's history routes.
+json history_params() {
+    return json::array(
+        {query_param("from", time_ms("first ms (inclusive); default 0"), "start of the range"),
+         query_param("to", time_ms("last ms (inclusive); default: no limit"), "end of the range"),
+         query_param("pageSize",
+                     {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 100}},
+                     "items per page (newest first)"),
+         query_param("pageToken", str(), "nextPageToken of the previous page")});
+}
+
+json join(json head, const json& tail) {
+    for (const auto& t : tail) head.push_back(t);
+    return head;
+}
+
+// The thing model and device data (thing_routes.cpp).
+void thing_paths(json& p) {
+    const json product_404 = error_reply("ProductNotFound");
+    const json device_404 = error_reply("ProductNotFound or DeviceNotFound");
+    const json offline = error_reply("DeviceOffline: the device is not connected");
+    const json property_id = path_param("identifier", "a property identifier");
+    const std::string dev = "/products/{pk}/devices/{dn}";
+
+    p["/products/{pk}/thing-model"]["put"] =
+        op("setThingModel", "Replace a product's thing model (TSL)",
+           {{"200", reply("the model as GET returns it", ref("ThingModel"))}, {"404", product_404}},
+           {kPk}, body(ref("ThingModel")));
+    p["/products/{pk}/thing-model"]["put"]["responses"]["400"] = error_reply(
+        "InvalidThingModel: the message starts with the path of the first problem, e.g. "
+        "\"properties[3].dataType.specs.max: must not be less than min\" (also for a body that "
+        "is not JSON); the current model stays in place");
+    p["/products/{pk}/thing-model"]["get"] =
+        op("getThingModel", "Read a product's thing model in Alibaba's export form",
+           {{"200", reply("the model (empty lists when none was set)", ref("ThingModel"))},
+            {"404", product_404}},
+           {kPk});
+
+    p[dev + "/properties"]["get"] =
+        op("getLatestProperties", "A device's latest property values",
+           {{"200", reply("one item per property", ref("LatestProperties"))}, {"404", device_404}},
+           {kPk, kDn});
+    p[dev + "/properties"]["post"] =
+        op("setProperties", "Set property values on a device (thing.service.property.set)",
+           {{"200", reply("sent; the device's reply is recorded in .../calls", ref("CallResult"))},
+            {"404", device_404},
+            {"409", offline}},
+           {kPk, kDn}, body(ref("PropertySet")));
+    p[dev + "/properties/{identifier}/history"]["get"] =
+        op("getPropertyHistory", "A property's stored values, newest first",
+           {{"200", reply("a page of values", ref("PropertyHistory"))}, {"404", device_404}},
+           join({kPk, kDn, property_id}, history_params()));
+    json aggregate = json::array(
+        {kPk, kDn, property_id,
+         query_param("from", time_ms("first ms (inclusive); default 0"), "start of the range"),
+         query_param("to", time_ms("last ms (inclusive); default: no limit"), "end of the range"),
+         query_param("interval",
+                     {{"type", "integer"},
+                      {"format", "int64"},
+                      {"minimum", 1000},
+                      {"maximum", 31622400000LL},
+                      {"default", 60000}},
+                     "bucket width in ms; buckets are aligned to multiples of it")});
+    p[dev + "/properties/{identifier}/aggregate"]["get"] = op(
+        "aggregateProperty", "min, max, average and count of a numeric property per interval",
+        {{"200", reply("the buckets", ref("PropertyAggregate"))}, {"404", device_404}}, aggregate);
+
+    p[dev + "/services/{identifier}"]["post"] =
+        op("invokeService",
+           "Call a service: async ones are sent, sync ones (RRPC) wait for the device's answer",
+           {{"200", reply("sent (async) or answered (sync)", ref("CallResult"))},
+            {"404", error_reply("ProductNotFound, DeviceNotFound or ServiceNotFound")},
+            {"409", offline},
+            {"504", error_reply("DeviceTimeout: a sync service got no answer within timeoutMs")}},
+           {kPk, kDn, path_param("identifier", "a service identifier")},
+           body(ref("ServiceCall"), false));
+
+    json event_params = history_params();
+    event_params.push_back(query_param("identifier", str(), "only this event; default all"));
+    p[dev + "/events"]["get"] =
+        op("listEvents", "A device's events, newest first",
+           {{"200", reply("a page of events", ref("EventList"))}, {"404", device_404}},
+           join({kPk, kDn}, event_params));
+    p[dev + "/calls"]["get"] =
+        op("listCalls", "Property sets and service calls sent to a device, with their answers",
+           {{"200", reply("a page of calls, newest first", ref("CallList"))}, {"404", device_404}},
+           join({kPk, kDn}, history_params()));
+
+    p[dev + "/shadow"]["get"] =
+        op("getShadow", "A device's shadow",
+           {{"200", reply("the shadow", ref("Shadow"))}, {"404", device_404}}, {kPk, kDn});
+    p[dev + "/shadow"]["put"] = op(
+        "setShadowDesired", "Set desired values in a device's shadow and send the control message",
+        {{"200", reply("the shadow", ref("Shadow"))},
+         {"404", device_404},
+         {"409", error_reply("VersionConflict")}},
+        {kPk, kDn}, body(ref("ShadowPut")));
+    p[dev + "/desired-properties"]["get"] =
+        op("getDesiredProperties", "A device's desired property values",
+           {{"200", reply("the desired values", ref("DesiredProperties"))}, {"404", device_404}},
+           {kPk, kDn});
+    p[dev + "/desired-properties"]["put"] =
+        op("setDesiredProperties", "Set desired property values (each versioned)",
+           {{"200", reply("the values set", ref("DesiredProperties"))}, {"404", device_404}},
+           {kPk, kDn}, body(ref("DesiredPut")));
+
+    const json config_404 = error_reply("ProductNotFound or ConfigNotFound");
+    p["/products/{pk}/config"]["put"] =
+        op("setConfig", "Replace a product's remote config file (it gets a new configId)",
+           {{"200", reply("the file's description", ref("ConfigInfo"))}, {"404", product_404}},
+           {kPk}, body(ref("ConfigPut")));
+    p["/products/{pk}/config"]["get"] = op(
+        "getConfig", "Describe a product's remote config file",
+        {{"200", reply("the file's description", ref("ConfigInfo"))}, {"404", config_404}}, {kPk});
+    p["/products/{pk}/config:push"]["post"] = op(
+        "pushConfig", "Send thing.config.push to every connected device of the product",
+        {{"200", reply("how many devices it was sent to", ref("ConfigPush"))}, {"404", config_404}},
+        {kPk}, body(ref("Empty"), false));
+    p["/config-files/{pk}/{configId}"]["get"] = {
+        {"operationId", "downloadConfig"},
+        {"summary", "Download a remote config file (no authentication: the id is the credential)"},
+        {"security", json::array()},
+        {"parameters",
+         {kPk, path_param("configId", "the product's current configId (ConfigInfo.configId)")}},
+        {"responses",
+         {{"200",
+           {{"description", "the file"},
+            {"content",
+             {{"application/octet-stream",
+               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+          {"404", error_reply("ConfigNotFound: not the product's current configId")},
+          {"500", error_reply("InternalError")}}}};
 }
 
 json paths() {
@@ -259,6 +540,8 @@ json paths() {
                                 {{"202", reply("accepted by the broker", ref("Empty"))}},
                                 json::array(), body(ref("Message")));
 
+    thing_paths(p);
+
     const json health = {{"200", reply("the platform is up", ref("Health"))}};
     p["/healthz"]["get"] = {{"operationId", "healthz"},
                             {"summary", "Liveness (no authentication); also served at /healthz"},
@@ -289,7 +572,8 @@ json build() {
          {{"title", "Thingstead management API"},
           {"version", "1"},
           {"description",
-           "Products, devices, custom topic classes and messages. Errors are "
+           "Products, devices, custom topic classes, messages, thing models and device data "
+           "(properties, services, events, shadow, desired values, remote config). Errors are "
            "{\"code\", \"message\"} with the stable codes of docs/api-errors.md; unknown "
            "fields in a request body or query string are rejected with 400 UnknownField."}}},
         {"servers", json::array({{{"url", std::string(kApiBase)}}})},

@@ -104,6 +104,7 @@ Response property_aggregate(ThingService& t, const Request& req) {
     if (!from) return error_response(from.error());
     auto to = query_int(req, "to", INT64_MAX, 0, INT64_MAX);
     if (!to) return error_response(to.error());
+    if (*from > *to) return error_response(invalid_argument("from", "must not be after to"));
     auto interval = query_int(req, "interval", 60000, 1000, 366LL * 24 * 3600 * 1000);
     if (!interval) return error_response(interval.error());
     auto buckets = t.property_aggregate(req.param("pk"), req.param("dn"), req.param("identifier"),

@@ -5,8 +5,12 @@
 #include <functional>
 #include <thread>
 
+#include "../support/temp_dir.hpp"
 #include "api/routes.hpp"
 #include "api_test_util.hpp"
+#include "store/thing_data.hpp"
+#include "thing/thing_service.hpp"
+#include "thing_test_util.hpp"
 
 namespace ts::api::test {
 namespace {
@@ -269,6 +273,14 @@ TEST_F(ServerTest, OpenApiListsEveryRoute) {
     RecordingPublisher pub;
     FixedMetrics met;
     add_api_routes(router, Services{reg, pub, met});
+    // ...with the thing routes app/ adds beside them...
+    ts::test::TempDir dir;
+    auto thing_data = store::open_sqlite_thing_data(dir.file("thing.db"));
+    ASSERT_TRUE(thing_data.has_value()) << thing_data.error().message;
+    RecordingLink link;
+    SystemClock clock;
+    thing::ThingService thing(reg, **thing_data, link, clock);
+    add_thing_routes(router, thing);
     std::size_t documented = 0;
     for (const auto& route : router.routes()) {
         std::string path = route.pattern;
@@ -284,11 +296,14 @@ TEST_F(ServerTest, OpenApiListsEveryRoute) {
         if (route.access == Access::Public) {
             EXPECT_EQ(op["security"], json::array()) << path;
         }
-        // Path parameters are declared.
-        for (const char* p : {"pk", "dn"}) {
-            if (path.find(std::string("{") + p + "}") == std::string::npos) continue;
+        // Every path parameter is declared.
+        for (auto open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
+            auto close = path.find('}', open);
+            std::string p = path.substr(open + 1, close - open - 1);
+            open = close;
             bool found = false;
-            for (const auto& param : op["parameters"]) found = found || param["name"] == p;
+            for (const auto& param : op["parameters"])
+                found = found || (param["name"] == p && param["in"] == "path");
             EXPECT_TRUE(found) << p << " in " << method << " " << path;
         }
         ++documented;
