@@ -445,3 +445,51 @@ def test_seed_lab_over_tls(platform):
     finally:
         client.loop_stop()
         client.disconnect()
+
+
+def test_batch_history_and_raw_posts(platform, pclients):
+    api = platform.api
+    pk = _product(api)
+    dev = api.register(pk)
+    dn = dev["deviceName"]
+    d = pclients.device(dev)
+    sys = f"/sys/{pk}/{dn}"
+    base = f"/products/{pk}/devices/{dn}"
+
+    d.publish(f"{sys}/thing/event/property/batch/post", json.dumps({"id": "1", "params": {
+        "properties": {"temperature": [{"value": 10.0, "time": 1700000000000},
+                                       {"value": 11.0, "time": 1700000001000}]},
+        "events": {"alarm": [{"value": {"level": 2}, "time": 1700000000500}]}}}), qos=1)
+    m = d.wait_message(5)
+    assert m.topic == f"{sys}/thing/event/property/batch/post_reply"
+    assert json.loads(m.payload)["code"] == 200
+    hist = api.get(f"{base}/properties/temperature/history", expect=200).json["items"]
+    assert [(h["value"], h["time"]) for h in hist] == [(11.0, 1700000001000), (10.0, 1700000000000)]
+    _wait_for(lambda: api.get(f"{base}/events", expect=200).json["items"], what="the batch event")
+
+    # One bad sample fails the whole batch in strict mode.
+    d.publish(f"{sys}/thing/event/property/batch/post", json.dumps({"id": "2", "params": {
+        "properties": {"temperature": [{"value": 12.0, "time": 1700000002000},
+                                       {"value": 999, "time": 1700000003000}]}}}), qos=1)
+    assert json.loads(d.wait_message(5).payload)["code"] == 6307
+    assert len(api.get(f"{base}/properties/temperature/history", expect=200).json["items"]) == 2
+
+    d.publish(f"{sys}/thing/event/property/history/post", json.dumps({"id": "3", "params": [
+        {"identity": {"productKey": pk, "deviceName": dn},
+         "properties": [{"temperature": {"value": 9.5, "time": 1699999999000}}]}]}), qos=1)
+    m = d.wait_message(5)
+    assert m.topic == f"{sys}/thing/event/property/history/post_reply"
+    assert json.loads(m.payload)["code"] == 200
+    hist = api.get(f"{base}/properties/temperature/history", expect=200).json["items"]
+    assert hist[-1]["value"] == 9.5
+
+    agg = api.get(f"{base}/properties/temperature/aggregate",
+                  query={"from": 1699999990000, "to": 1700000010000, "interval": 60000},
+                  expect=200).json["items"]
+    assert sum(b["count"] for b in agg) == 3
+    assert min(b["min"] for b in agg) == 9.5 and max(b["max"] for b in agg) == 11.0
+
+    d.publish(f"{sys}/thing/model/up_raw", b"\x01\x02\xff", qos=1)
+    raw = _wait_for(lambda: api.get(f"{base}/events", query={"identifier": "up_raw"},
+                                    expect=200).json["items"], what="the raw message")
+    assert raw[0]["type"] == "raw" and raw[0]["value"]["payload"] == "AQL/"
