@@ -10,6 +10,7 @@
 #include "app/bench/bench_command.hpp"
 #include "app/cli/common.hpp"
 #include "app/serve.hpp"
+#include "app/sim/sim_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"Thingstead: a self-hosted IoT platform"};
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     ts::app::cli::Dispatcher commands;
     ts::app::cli::register_client_commands(app, commands);
     ts::app::bench::register_bench_command(app, commands);
+    ts::app::sim::register_sim_command(app, commands);
     ts::app::cli::set_usage_error_format(app);
 
     try {

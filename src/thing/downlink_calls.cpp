@@ -35,11 +35,13 @@ ThingResult<CallOutcome> ThingService::send_call(const std::string& pk, const st
     rec.request_time = clock_.wall_ms();
     rec.status = "sent";
     {
-        // Recorded before sending, so a fast reply finds it.
+        // Recorded before sending, so a fast reply finds it, and queued for
+        // the store first, so the reply's record is written after it.
         std::lock_guard lock(calls_mutex_);
         if (pending_calls_.size() >= options_.max_pending_calls) pending_calls_.clear();
         pending_calls_[id] = rec;
     }
+    store_.put_call(rec);
     if (!link_.send_to_device(pk, dn, topic, alink_downlink(id, method, params), 0)) {
         {
             std::lock_guard lock(calls_mutex_);
@@ -51,7 +53,6 @@ ThingResult<CallOutcome> ThingService::send_call(const std::string& pk, const st
             ThingError{ThingErrc::DeviceOffline, "device " + pk + "/" + dn + " is not connected"});
     }
     counters_.downlinks_sent.fetch_add(1, std::memory_order_relaxed);
-    store_.put_call(rec);
     CallOutcome out;
     out.message_id = id;
     return out;

@@ -1,0 +1,196 @@
+"""`thingstead sim`: a fleet of simulated devices driven by a product's thing
+model, against a running platform: registration, property posts within the
+model's ranges, property sets adopted, sync (RRPC) and async services
+answered, a clean stop on its duration and on signals, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import _thingstead_bin, free_port
+
+pytestmark = pytest.mark.thingstead_only("the thingstead CLI and REST API")
+
+TSL = {
+    "properties": [
+        {"identifier": "temperature", "name": "Temperature", "accessMode": "rw",
+         "dataType": {"type": "float", "specs": {"min": "-40", "max": "120", "unit": "°C"}}},
+        {"identifier": "mode", "name": "Mode", "accessMode": "rw",
+         "dataType": {"type": "enum", "specs": {"0": "auto", "1": "manual", "2": "eco"}}},
+    ],
+    "events": [
+        {"identifier": "alarm", "name": "Alarm", "type": "alert",
+         "outputData": [{"identifier": "level", "name": "Level",
+                         "dataType": {"type": "int", "specs": {"min": "0", "max": "5"}}}]},
+    ],
+    "services": [
+        {"identifier": "calc", "name": "Calc", "callType": "sync",
+         "inputData": [{"identifier": "a", "name": "A", "dataType": {"type": "int", "specs": {}}}],
+         "outputData": [{"identifier": "sum", "name": "Sum",
+                         "dataType": {"type": "int", "specs": {"min": "0", "max": "100"}}}]},
+        {"identifier": "reboot", "name": "Reboot", "callType": "async",
+         "inputData": [{"identifier": "delay", "name": "Delay",
+                        "dataType": {"type": "int", "specs": {"min": "0", "max": "60"}}}],
+         "outputData": []},
+    ],
+}
+
+NAMES = ["sim_0001", "sim_0002", "sim_0003"]
+
+
+def cli_env(platform, **extra) -> dict:
+    env = dict(os.environ)
+    env.update(THINGSTEAD_SERVER=f"http://{platform.host}:{platform.http_port}",
+               THINGSTEAD_TOKEN=platform.admin_token)
+    env.update(extra)
+    return env
+
+
+def start_sim(platform, pk, *args, env=None) -> subprocess.Popen:
+    return subprocess.Popen([_thingstead_bin(), "sim", "--product", pk, "--port", str(platform.port),
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env or cli_env(platform))
+
+
+def run_sim(platform, pk, *args, env=None, timeout=20.0) -> subprocess.CompletedProcess:
+    return subprocess.run([_thingstead_bin(), "sim", "--product", pk, "--port", str(platform.port),
+                           *args], capture_output=True, text=True, timeout=timeout,
+                          env=env or cli_env(platform))
+
+
+def wait_for(fn, timeout=6.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def product(api) -> str:
+    pk = api.create_product()["productKey"]
+    api.request("PUT", f"/products/{pk}/thing-model", TSL, expect=200)
+    return pk
+
+
+def latest(api, pk, dn) -> dict:
+    items = api.get(f"/products/{pk}/devices/{dn}/properties", expect=200).json["items"]
+    return {i["identifier"]: i for i in items}
+
+
+def status(api, pk, dn) -> str | None:
+    r = api.get(f"/products/{pk}/devices/{dn}")
+    return r.json["status"] if r.status == 200 else None
+
+
+def test_sim_fleet_posts_and_answers(platform):
+    api = platform.api
+    pk = product(api)
+    proc = start_sim(platform, pk, "--devices", "3", "--interval-ms", "200", "--duration-s", "8",
+                     "--json")
+    try:
+        # Registered and signed in.
+        wait_for(lambda: all(status(api, pk, dn) == "online" for dn in NAMES), 6,
+                 "3 simulated devices online")
+        assert {d["deviceName"] for d in api.get(f"/products/{pk}/devices").json["items"]} == set(NAMES)
+
+        # Property posts within the model's ranges.
+        base = f"/products/{pk}/devices/sim_0001"
+        t = wait_for(lambda: latest(api, pk, "sim_0001").get("temperature"), 5, "a temperature")
+        assert -40 <= t["value"] <= 120, t
+        m = wait_for(lambda: latest(api, pk, "sim_0001").get("mode"), 5, "a mode")
+        assert m["value"] in (0, 1, 2), m
+
+        # A property set is adopted: the next posts report it.
+        api.post(f"{base}/properties", {"params": {"temperature": 33.5}}, expect=200)
+        wait_for(lambda: latest(api, pk, "sim_0001")["temperature"]["value"] == 33.5, 5,
+                 "the set temperature to be posted")
+
+        # A sync service over RRPC answers within the timeout with valid output.
+        t0 = time.monotonic()
+        r = api.post(f"{base}/services/calc", {"params": {"a": 3}, "timeoutMs": 3000}, expect=200).json
+        assert r["code"] == 200, r
+        assert isinstance(r["data"]["sum"], int) and 0 <= r["data"]["sum"] <= 100, r
+        assert time.monotonic() - t0 < 3
+
+        # An async service gets a recorded reply.
+        r = api.post(f"/products/{pk}/devices/sim_0002/services/reboot", {"params": {"delay": 1}},
+                     expect=200).json
+        call = wait_for(lambda: [c for c in api.get(f"/products/{pk}/devices/sim_0002/calls",
+                                                    expect=200).json["items"]
+                                 if c["messageId"] == r["messageId"] and c["status"] == "replied"],
+                        5, "the reboot reply")[0]
+        assert call["replyCode"] == 200, call
+
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, f"stdout={out}\nstderr={err}"
+    lines = [json.loads(ln) for ln in out.splitlines()]
+    assert len(lines) >= 6, out  # one a second, and the totals at the end
+    last = lines[-1]
+    assert last["devices"] == 3 and last["online"] == 0, last
+    assert last["posts"] >= 3 * 20 and last["replies200"] >= 3 * 15 and last["repliesOther"] == 0, last
+    assert last["sets"] >= 1 and last["services"] >= 2 and last["errors"] == 0, last
+    # Every device disconnected on the way out.
+    wait_for(lambda: all(status(api, pk, dn) == "offline" for dn in NAMES), 5, "offline devices")
+
+
+def test_sim_reuses_devices_and_stops_on_signals(platform):
+    api = platform.api
+    pk = product(api)
+    existing = api.register(pk, "sim_0001")
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        proc = start_sim(platform, pk, "--devices", "2", "--interval-ms", "100")
+        try:
+            header = proc.stdout.readline()
+            assert "2 devices" in header, header
+            totals = proc.stdout.readline()  # the first line of totals: running
+            assert "online" in totals, totals
+            wait_for(lambda: status(api, pk, "sim_0002") == "online", 5, "sim_0002 online")
+            proc.send_signal(sig)
+            rc = proc.wait(10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert rc == 0, proc.stderr.read()
+        wait_for(lambda: status(api, pk, "sim_0001") == "offline", 5, "offline after the signal")
+    # The device that existed kept its secret (it was read, not replaced).
+    assert api.device(pk, "sim_0001")["deviceSecret"] == existing["deviceSecret"]
+
+
+def test_sim_help_names_the_cap(platform):
+    r = subprocess.run([_thingstead_bin(), "sim", "--help"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0 and "500" in r.stdout, r.stdout
+    r = run_sim(platform, "x", "--devices", "501")
+    assert r.returncode == 2, r.stderr
+
+
+def test_sim_errors_name_the_problem(platform):
+    r = run_sim(platform, "a1NoSuchProd", "--duration-s", "1")
+    assert r.returncode == 1 and "product a1NoSuchProd not found" in r.stderr, r.stderr
+
+    pk = product(platform.api)
+    r = run_sim(platform, pk, "--duration-s", "1", env=cli_env(platform, THINGSTEAD_TOKEN="wrong"))
+    assert r.returncode == 1 and "refused the API token" in r.stderr, r.stderr
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    r = run_sim(platform, pk, "--duration-s", "1", "--server", dead)
+    assert r.returncode == 1 and f"cannot reach the platform API at {dead}" in r.stderr, r.stderr
+
+    # No broker on the MQTT port: no device can sign in.
+    r = subprocess.run([_thingstead_bin(), "sim", "--product", pk, "--devices", "2", "--port",
+                        str(free_port()), "--duration-s", "5"], capture_output=True, text=True,
+                       timeout=20, env=cli_env(platform))
+    assert r.returncode == 1 and "no device could connect" in r.stderr, r.stderr
