@@ -111,6 +111,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
                 s->conn->kick(ReasonCode::SessionTakenOver, !c.clean_start);
                 s->conn.reset();
                 s->set_online(false);
+                resume_all_locked(*s);
             }
             // A new connection ends the will delay: the will is dropped when the
             // session resumes and sent now when it ends (spec 3.1.3.2.2).
@@ -132,7 +133,13 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         std::lock_guard lock(s->mutex);
         s->version = c.version;
         s->expiry_interval_s = expiry;
-        s->send_window = c.properties.receive_maximum.value_or(65535);
+        // The outgoing window is the client's receive maximum, capped by our
+        // own max_inflight: a 3.1.1 client (or a 5.0 one that states none)
+        // would otherwise get 65,535 messages in flight, each acknowledgement
+        // and packet id then costing a scan of that whole window.
+        s->send_window = static_cast<std::uint16_t>(
+            std::min<std::uint32_t>(c.properties.receive_maximum.value_or(65535),
+                                    std::max<std::uint32_t>(1, config_.max_inflight)));
         s->disconnected_at = 0;
         if (s->persistent()) persist_session_locked(*s);
         result.session = s;
@@ -287,6 +294,7 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s,
         s->conn.reset();
         s->set_online(false);
         s->disconnected_at = clock_.now_ms();
+        resume_all_locked(*s);  // an offline session pauses nobody
         if (will) {
             std::uint32_t delay = will->properties.will_delay_interval.value_or(0);
             if (delay == 0 || !s->persistent()) {
@@ -333,6 +341,7 @@ void Broker::end_session(const SessionPtr& s) {
     {
         std::lock_guard lock(s->mutex);
         s->ended = true;
+        resume_all_locked(*s);
         subs = std::move(s->subscriptions);
         for (auto& d : s->inflight)
             if (d.share && !d.pubrel_pending) items.push_back(std::move(d));

@@ -104,6 +104,24 @@ public:
     void resume_locked(Session& s);
     void acknowledge(Session& s, const mqtt::PubResponse& r);
 
+    // --- backpressure (delivery.cpp) ---
+    // While in scope on a connection's thread, deliveries come from that
+    // client's PUBLISH: when a target session is over its high-water mark,
+    // the client's reads are paused until the session drains.
+    class PublisherScope {
+    public:
+        explicit PublisherScope(Connection* c);
+        ~PublisherScope();
+        PublisherScope(const PublisherScope&) = delete;
+        PublisherScope& operator=(const PublisherScope&) = delete;
+
+    private:
+        Connection* previous_;
+    };
+    // Resumes every publisher paused on `s` (it went offline, ended or was
+    // taken over). Holds s.mutex.
+    void resume_all_locked(Session& s);
+
     std::uint64_t count_dropped() { return ++dropped_; }
 
 private:
@@ -112,6 +130,10 @@ private:
     void route(const MessagePtr& msg, Session* must_reach);
     void end_session(const SessionPtr& s);  // caller holds sessions_mutex_
     void reroute_shared(std::deque<Delivery>& items, const Session* from);
+    // Backpressure helpers (delivery.cpp); all hold s.mutex.
+    bool over_high_water_locked(const Session& s) const;
+    void pause_publisher_locked(Session& s);
+    void maybe_resume_locked(Session& s);
     void housekeeping();
     void arm_housekeeping();
     void publish_will(mqtt::Will&& w);

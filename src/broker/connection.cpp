@@ -16,6 +16,11 @@ constexpr std::size_t kShrinkAbove = 64 * 1024;
 // written straight from the shared buffer (one copy fewer per subscriber).
 constexpr std::size_t kInlinePayload = 512;
 
+bool may_pass_while_paused(mqtt::PacketType t) {
+    using T = mqtt::PacketType;
+    return t == T::Puback || t == T::Pubrec || t == T::Pubrel || t == T::Pubcomp || t == T::Pingreq;
+}
+
 const std::shared_ptr<spdlog::logger>& logger() {
     static auto l = log::get("broker");
     return l;
@@ -74,7 +79,23 @@ void Connection::on_read(std::size_t n) {
     WorkerStats::add(worker_.stats().bytes_received, n);
     last_activity_ = broker_.clock().now_ms();
     if (!process_packets()) return;
-    read_more();
+    if (!paused_) read_more();
+}
+
+bool Connection::pause_reading() {
+    if (paused_ || closed_ || state_ == State::Closing) return false;
+    paused_ = true;
+    return true;
+}
+
+void Connection::resume_reading() {
+    boost::asio::post(ioc_, [self = shared_from_this()] {
+        if (!self->paused_ || self->closed_) return;
+        self->paused_ = false;
+        // What was read before the pause first; it may pause again.
+        if (!self->process_packets()) return;
+        if (!self->paused_) self->read_more();
+    });
 }
 
 bool Connection::process_packets() {
@@ -86,6 +107,13 @@ bool Connection::process_packets() {
             close_with(frame.error.reason, true, frame.error.message);
             return false;
         }
+        // Paused (backpressure): nothing more is handled until resumed, but
+        // acknowledgements and pings read before the next other packet (they
+        // drain this client's own queue, and nothing after them depends on
+        // them being held).
+        if (paused_ && (frame.status != mqtt::FrameStatus::Complete ||
+                        !may_pass_while_paused(frame.header.type())))
+            break;
         if (frame.status == mqtt::FrameStatus::NeedMore) {
             if (frame.header.header_length > 0 &&
                 frame.header.total_length() > rbuf_.size() - pos) {
@@ -344,6 +372,9 @@ void Connection::check_timeouts(Millis now) {
         if (now - last_activity_ > 5000) close_now();
         return;
     }
+    // A client we stopped reading cannot show it is alive; its keepalive
+    // starts again when it is resumed.
+    if (paused_) last_activity_ = now;
     if (keep_alive_s_ > 0 && now - last_activity_ > Millis{keep_alive_s_} * 1500) {
         close_with(mqtt::ReasonCode::KeepAliveTimeout, true, "keepalive timeout");
         last_activity_ = now;  // start the closing grace period

@@ -50,6 +50,17 @@ public:
     void close_for(mqtt::ReasonCode reason, std::string_view why) { close_with(reason, true, why); }
     const IdentityPtr& identity() const { return identity_; }
 
+    // --- backpressure ---
+    // Own thread, while handling a PUBLISH: stop reading this client's
+    // packets (acknowledgements already buffered are still handled). Returns
+    // false when already paused or closing.
+    bool pause_reading();
+    // Any thread: read again (posted to the connection's thread).
+    void resume_reading();
+    // Own thread.
+    const SessionPtr& session() const { return session_; }
+    bool paused() const { return paused_; }
+
     // --- own thread ---
     void check_timeouts(Millis now);
     mqtt::ProtocolVersion version() const { return version_; }
@@ -117,6 +128,7 @@ private:
     std::uint16_t inbound_qos2_count_ = 0;
     bool closed_ = false;
     bool reading_ = false;
+    bool paused_ = false;  // backpressure: reads stopped until a session drains
 
     // Limits the client announced in CONNECT (written before the session is
     // attached, read under the session lock afterwards).

@@ -216,9 +216,11 @@ void Connection::on_publish(mqtt::Publish&& p) {
     if (!(p.properties == mqtt::Properties{}))
         msg->properties = std::make_shared<const mqtt::Properties>(std::move(p.properties));
 
-    broker_.publish(msg);
-    if (auto* tap = broker_.message_tap();
-        tap && identity_->kind == ClientIdentity::Kind::Device)
+    {
+        Broker::PublisherScope scope(this);  // over-full subscribers pause this client
+        broker_.publish(msg);
+    }
+    if (auto* tap = broker_.message_tap(); tap && identity_->kind == ClientIdentity::Kind::Device)
         tap->on_device_message(*identity_, msg->topic, msg->payload);
 
     if (p.qos == mqtt::QoS::AtLeastOnce) {

@@ -16,7 +16,67 @@ const std::shared_ptr<spdlog::logger>& logger() {
 bool expired(const Delivery& d, Millis now) {
     return d.msg->expiry_at != 0 && d.msg->expiry_at <= now;
 }
+
+// The client whose PUBLISH is being routed on this thread, if any.
+thread_local Connection* current_publisher = nullptr;
+
+// A publisher can be paused for `s` when it is a client other than the
+// session's own (a client waiting on itself would never read the
+// acknowledgements that drain its queue) and `s` is online (an offline
+// session drains only when its client returns: its queue keeps the drop
+// policy instead of stalling publishers for hours).
+Connection* pausable_publisher(const Session& s) {
+    Connection* p = current_publisher;
+    if (!p || !s.conn || p->session().get() == &s || p->closed()) return nullptr;
+    return p;
+}
 }  // namespace
+
+Broker::PublisherScope::PublisherScope(Connection* c) : previous_(current_publisher) {
+    current_publisher = c;
+}
+Broker::PublisherScope::~PublisherScope() {
+    current_publisher = previous_;
+}
+
+// Backpressure. Every QoS 1/2 delivery from a client's PUBLISH checks the
+// target session's queue against its high-water mark; over it, the client is
+// paused (its reads stop after this packet) and waits on that session, which
+// resumes it once the queue is at or below the low-water mark (after its
+// client's acknowledgements), or when it goes offline, ends or is taken over.
+//
+// QoS 1/2 to an online session are therefore never dropped when they come
+// from a client that can be paused: the queue may exceed max_queued_messages
+// by the few messages each publisher sends before its pause takes effect,
+// which keeps it bounded by the number of publishers. The drop policy
+// (queue_overflow) still applies to offline sessions and to messages with
+// no client to pause (wills, platform messages, retained messages on
+// subscribe, a client publishing to itself). QoS 0 pauses nobody: it is
+// dropped past max_pending_output, so a client that stops reading cannot
+// hold up publishers that never asked for more than at most once.
+bool Broker::over_high_water_locked(const Session& s) const {
+    return s.queue.size() >= std::max<std::size_t>(1, config_.max_queued_messages / 2);
+}
+
+void Broker::pause_publisher_locked(Session& s) {
+    Connection* p = pausable_publisher(s);
+    if (!p || !p->pause_reading()) return;  // already waiting on another session
+    s.paused_publishers.push_back(p->weak_from_this());
+}
+
+void Broker::maybe_resume_locked(Session& s) {
+    if (s.paused_publishers.empty()) return;
+    if (s.queue.size() > config_.max_queued_messages / 4) return;
+    resume_all_locked(s);
+}
+
+void Broker::resume_all_locked(Session& s) {
+    if (s.paused_publishers.empty()) return;
+    auto waiting = std::move(s.paused_publishers);
+    s.paused_publishers.clear();
+    for (auto& w : waiting)
+        if (auto c = w.lock()) c->resume_reading();
+}
 
 void Broker::deliver(Session& s, Delivery d) {
     std::lock_guard lock(s.mutex);
@@ -32,7 +92,7 @@ void Broker::deliver(Session& s, Delivery d) {
         if (s.conn->send_publish(d, false)) s.inflight.push_back(std::move(d));
         return;
     }
-    if (s.queue.size() >= config_.max_queued_messages) {
+    if (s.queue.size() >= config_.max_queued_messages && !pausable_publisher(s)) {
         auto n = count_dropped();
         if (config_.queue_overflow == QueueOverflow::DropNew) {
             if (n % 1000 == 1)
@@ -53,6 +113,7 @@ void Broker::deliver(Session& s, Delivery d) {
     }
     s.queue.push_back(std::move(d));
     if (!s.conn && s.persistent()) persist_delivery_locked(s, s.queue.back());
+    if (over_high_water_locked(s)) pause_publisher_locked(s);
 }
 
 void Broker::drain_locked(Session& s) {
@@ -71,6 +132,7 @@ void Broker::drain_locked(Session& s) {
             store_.delete_message(s.client_id, d.seq);
         }
     }
+    maybe_resume_locked(s);
 }
 
 void Broker::resume_locked(Session& s) {

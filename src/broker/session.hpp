@@ -5,6 +5,7 @@
 //
 // Any thread may deliver to a session, so its state is guarded by `mutex`;
 // the lock is uncontended in the common case (one publisher thread at a time).
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -53,7 +54,7 @@ public:
     mqtt::ProtocolVersion version = mqtt::ProtocolVersion::v311;
     std::uint32_t expiry_interval_s = 0;
     Millis disconnected_at = 0;         // monotonic, while offline
-    std::uint16_t send_window = 65535;  // the client's receive maximum
+    std::uint16_t send_window = 65535;  // min(client's receive maximum, max_inflight)
     std::map<std::string, SessionSubscription, std::less<>> subscriptions;  // filter as given
     std::deque<Delivery> inflight;                                          // in send order
     std::deque<Delivery> queue;               // waiting for the window or for the client
@@ -64,6 +65,10 @@ public:
     // A will waiting for its delay while the client is away.
     std::optional<mqtt::Will> pending_will;
     Millis pending_will_at = 0;
+    // Backpressure: publishers whose reads are paused until this session's
+    // queue drains to its low-water mark (see Broker::deliver).
+    // A paused connection waits on exactly one session.
+    std::vector<std::weak_ptr<Connection>> paused_publishers;
     // --- end guarded ---
 
     bool online() const { return online_.load(std::memory_order_relaxed); }
