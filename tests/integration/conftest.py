@@ -78,7 +78,23 @@ def pytest_runtest_makereport(item, call):
 
 
 # ---------------------------------------------------------------- helpers
+_port_rng = __import__("random").Random(os.getpid() ^ int(time.time() * 1000))
+
+
 def free_port() -> int:
+    """A port that is free now, chosen below Linux's ephemeral range
+    (32768-60999): a port the kernel handed out for bind(0) could be taken by
+    any client connection of a test running alongside before the broker
+    binds it; these are only taken by another test's broker, rarely, and
+    Broker.start() then retries with new ports."""
+    for _ in range(200):
+        port = _port_rng.randint(20000, 32000)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
@@ -214,6 +230,20 @@ class Broker:
         return path
 
     def start(self):
+        # A port taken between free_port() and the broker's bind: new ports,
+        # but only on a first start (a restart must keep its ports).
+        for attempt in range(3):
+            try:
+                return self._start_once()
+            except RuntimeError as e:
+                if self.starts > 1 or attempt == 2 or "Address already in use" not in str(e):
+                    raise
+                self.starts -= 1
+                self.port, self.ws_port = free_port(), free_port()
+                self.tls_port = free_port() if self.tls_port else 0
+                self.http_port = free_port() if self.http_port else 0
+
+    def _start_once(self):
         assert self.proc is None or self.proc.poll() is not None, "broker already running"
         self.stopped_on_purpose = False
         logf = open(self.log_path, "w")
