@@ -342,7 +342,9 @@ TEST_F(ThingApi, DeviceOfflineIs409) {
     r = get(dev + "/calls");
     ASSERT_EQ(r.status, 200u) << r.body;
     ASSERT_EQ(r.js()["items"].size(), 3u);
-    for (const auto& c : r.js()["items"]) EXPECT_EQ(c["status"], "offline") << c;
+    // Held in a variable: a range-for over a member of a temporary dangles.
+    const json calls = r.js();
+    for (const auto& c : calls["items"]) EXPECT_EQ(c["status"], "offline") << c;
 }
 
 // --- services ---
