@@ -1,10 +1,10 @@
 // POST /messages: publish a message through the broker, e.g. to a device's
 // custom downlink topic. 202: the broker has taken it; delivery is the
 // broker's business (QoS 1 to subscribers that asked for it).
-#include "core/base64.hpp"
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
+#include "core/base64.hpp"
 #include "core/log.hpp"
 
 namespace ts::api {

@@ -33,8 +33,8 @@ struct EventRecord {
     std::string product_key{};
     std::string device_name{};
     std::string identifier{};
-    std::string type{};         // "info" | "alert" | "error"
-    std::string value_json{};   // the event's output parameters (a JSON object)
+    std::string type{};        // "info" | "alert" | "error"
+    std::string value_json{};  // the event's output parameters (a JSON object)
     std::int64_t time_ms = 0;
 };
 
@@ -46,7 +46,7 @@ struct CallRecord {
     std::string identifier{};   // service identifier; "set" for property set
     std::string params_json{};  // what was sent
     std::int64_t request_time = 0;
-    std::string status{};       // "sent" | "replied" | "timeout" | "offline"
+    std::string status{};  // "sent" | "replied" | "timeout" | "offline"
     std::optional<int> reply_code{};
     std::string reply_data_json{};  // empty: no reply yet
     std::string reply_message{};
@@ -79,15 +79,15 @@ struct ConfigFile {
 };
 
 struct HistoryQuery {
-    std::int64_t from = 0;                // inclusive
-    std::int64_t to = INT64_MAX;          // inclusive
+    std::int64_t from = 0;        // inclusive
+    std::int64_t to = INT64_MAX;  // inclusive
     std::size_t limit = 100;
-    std::string page_token{};             // from a previous page; empty: first page
+    std::string page_token{};  // from a previous page; empty: first page
 };
 
 template <typename T>
 struct HistoryPage {
-    std::vector<T> items{};  // newest first
+    std::vector<T> items{};         // newest first
     std::string next_page_token{};  // empty on the last page
 };
 

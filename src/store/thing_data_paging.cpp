@@ -33,7 +33,9 @@ Expected<PageCursor, Error> decode_page_token(std::string_view token) {
     // Tokens come from API clients: untrusted input, an error value. The
     // message is fixed, since callers recognise it (StoreErrc has no
     // invalid-argument category).
-    auto invalid = [] { return unexpected(make_error(StoreErrc::invalid_argument, "invalid page token")); };
+    auto invalid = [] {
+        return unexpected(make_error(StoreErrc::invalid_argument, "invalid page token"));
+    };
     if (!token.starts_with(kPrefix)) return invalid();
     token.remove_prefix(kPrefix.size());
     // The time may be negative, so the separator is the last '.'.

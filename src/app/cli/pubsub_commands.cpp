@@ -276,7 +276,6 @@ void apply_identity(const Identity& who, std::int64_t timestamp_ms, std::string_
     }
 }
 
-
 std::string format_message(const mqtt::Publish& p, bool json) {
     const auto payload = p.payload.view();
     if (!json) return p.topic + " " + std::string(payload);

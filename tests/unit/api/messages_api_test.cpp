@@ -1,7 +1,7 @@
 // POST /messages over a real socket: base64 decoding, validation, the
 // publisher's refusal.
-#include "core/base64.hpp"
 #include "api_test_util.hpp"
+#include "core/base64.hpp"
 
 namespace ts::api::test {
 namespace {
