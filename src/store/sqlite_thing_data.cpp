@@ -1,10 +1,11 @@
 // The SQLite ThingDataStore. Data-plane writes are appended to a queue under
 // a mutex and the caller returns; one writer thread swaps the whole queue
 // out and applies it as one transaction on its own connection, so the batch
-// grows by itself when the disk is slow. The queue has no limit of its own:
-// its memory is what callers put in while the writer is busy (the backlog is
-// logged when it grows large). Reads and management writes go through a
-// second connection (ThingDataReader), so they never wait behind a batch.
+// grows by itself when the disk is slow. Posts and events (what devices
+// send) are refused with done(false) once kMaxBacklogOps operations wait, so
+// devices that outrun the disk get an error reply instead of growing the
+// queue without bound; the rest is small and driven by management calls. Reads and management
+// writes go through a second connection (ThingDataReader), so they never wait behind a batch.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -38,6 +39,7 @@ using sqlite::Status;
 
 constexpr const char* kWriterCacheSize = "PRAGMA cache_size = -65536";  // KiB: 64 MiB
 constexpr std::size_t kBacklogWarnValues = 500'000;
+constexpr std::uint64_t kMaxBacklogOps = 50'000;
 // Hysteresis, so a backlog hovering around the limit does not flood the log.
 constexpr std::size_t kBacklogClearValues = 250'000;
 // Vectors that grew in a burst are released afterwards instead of pinning
@@ -97,9 +99,11 @@ public:
 
     void put_properties(const std::string& pk, const std::string& dn,
                         std::vector<PropertyValue> values, WriteDone done) override {
+        if (!admit(done)) return;
         enqueue(PutProperties{pk, dn, std::move(values), std::move(done)});
     }
     void put_event(EventRecord event, WriteDone done) override {
+        if (!admit(done)) return;
         enqueue(PutEvent{std::move(event), std::move(done)});
     }
     void put_call(CallRecord call) override { enqueue(std::move(call)); }
@@ -176,6 +180,20 @@ public:
     }
 
 private:
+    // False (and done(false) called here) when the backlog is at its bound.
+    bool admit(const WriteDone& done) {
+        {
+            std::lock_guard lock(mutex_);
+            if (enqueued_ - processed_ < kMaxBacklogOps) return true;
+            ++refused_;
+            if (refused_ % 10'000 == 1)
+                log_->warn("thing data backlog at {} operations: device data refused ({} so far)",
+                           kMaxBacklogOps, refused_);
+        }
+        if (done) done(false);
+        return false;
+    }
+
     void enqueue(ThingDataOp op) {
         bool was_empty = false;
         {
@@ -312,6 +330,7 @@ private:
     std::vector<ThingDataOp> queue_;
     std::uint64_t enqueued_ = 0;   // operations ever queued
     std::uint64_t processed_ = 0;  // of those, committed or dropped; queue order
+    std::uint64_t refused_ = 0;    // posts and events refused at the backlog bound
     bool stopping_ = false;
 
     std::thread thread_;

@@ -7,6 +7,8 @@
 // desired values) are queued and applied in batched transactions on the
 // store's own thread; `done` callbacks run on that thread after the batch's
 // commit (ok = false when it failed), so a device's reply can mean "stored".
+// A post or event refused because the backlog is at its bound gets
+// done(false) at once, on the caller's thread.
 // Reads and management writes (thing models, config) are synchronous and run
 // on the caller's thread (API threads), never on an event loop.
 #include <cstdint>
