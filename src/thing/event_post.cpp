@@ -5,20 +5,6 @@
 
 namespace ts::thing {
 
-namespace {
-std::string_view type_name(EventType t) {
-    switch (t) {
-        case EventType::Info:
-            return "info";
-        case EventType::Alert:
-            return "alert";
-        case EventType::Error:
-            return "error";
-    }
-    return "info";
-}
-}  // namespace
-
 void ThingService::on_event_post(Uplinked& u) {
     const std::string method = "thing.event." + u.id + ".post";
     const auto& params = u.request.params;
@@ -61,7 +47,7 @@ void ThingService::on_event_post(Uplinked& u) {
             return;
         }
     }
-    const std::string type(e ? type_name(e->type) : "info");
+    const std::string type(e ? to_string(e->type) : "info");
     nlohmann::json forwarded = {{"identifier", u.id},
                                 {"name", e ? e->name : u.id},
                                 {"type", type},

@@ -207,11 +207,7 @@ void ThingService::on_batch_post(Uplinked& u) {
                     return;
                 }
                 events.push_back(store::EventRecord{
-                    u.pk, u.dn, id,
-                    e ? std::string(e->type == EventType::Alert   ? "alert"
-                                    : e->type == EventType::Error ? "error"
-                                                                  : "info")
-                      : "info",
+                    u.pk, u.dn, id, std::string(e ? to_string(e->type) : "info"),
                     value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), time});
             };
             if (samples.is_array())

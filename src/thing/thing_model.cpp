@@ -20,6 +20,18 @@ const T* lookup(const std::vector<T>& items,
 }
 }  // namespace
 
+std::string_view to_string(EventType type) {
+    switch (type) {
+        case EventType::Info:
+            return "info";
+        case EventType::Alert:
+            return "alert";
+        case EventType::Error:
+            return "error";
+    }
+    return "info";
+}
+
 void ThingModel::index() {
     build(properties, property_index_);
     build(events, event_index_);

@@ -53,6 +53,8 @@ struct Param {
 
 enum class AccessMode { ReadWrite, ReadOnly };
 enum class EventType { Info, Alert, Error };
+// "info", "alert", "error": the TSL spelling.
+std::string_view to_string(EventType type);
 enum class CallType { Async, Sync };
 
 struct Property {

@@ -129,7 +129,7 @@ public:
             json j = {
                 {"identifier", local(e.identifier)},
                 {"name", e.name},
-                {"type", event_type(e.type)},
+                {"type", to_string(e.type)},
                 {"required", e.required},
                 {"method", e.method.empty() ? "thing.event." + e.identifier + ".post" : e.method},
                 {"outputData", params_json(e.output)}};
@@ -191,18 +191,6 @@ private:
                            {"dataType", data_type_json(p.data_type)}});
         }
         return out;
-    }
-
-    static std::string_view event_type(EventType t) {
-        switch (t) {
-            case EventType::Info:
-                return "info";
-            case EventType::Alert:
-                return "alert";
-            case EventType::Error:
-                return "error";
-        }
-        return "info";
     }
 
     const ThingModel& model_;
