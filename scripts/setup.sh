@@ -10,6 +10,7 @@ packages=(
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   mosquitto mosquitto-clients python3-paho-mqtt python3-pytest
+  libpq-dev postgresql libnats-dev nats-server
   openssl curl procps
 )
 
@@ -24,7 +25,7 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # Debian starts mosquitto as a service on install; the tests start their own.
-if command -v systemctl >/dev/null 2>&1; then systemctl disable --now mosquitto >/dev/null 2>&1 || true; fi
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now mosquitto nats-server postgresql >/dev/null 2>&1 || true; fi
 
 # Node.js: the machine image ships it (with npm); Debian's package is the fallback.
 command -v npm >/dev/null 2>&1 || { apt-get install -y -qq nodejs npm; }
