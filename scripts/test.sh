@@ -4,7 +4,7 @@
 #     tests, the fuzz corpus replay, and the integration tests, which start the
 #     sanitized binary and talk to it with real clients;
 #  2. the `fuzz` preset (clang + libFuzzer): a short fuzzing run per target
-#     (MQTT codec 30 s, thing model 20 s).
+#     (MQTT codec 30 s, thing model 20 s, rules SQL 20 s).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -23,5 +23,5 @@ cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs" --target mqtt_decode_fuzz tsl_fuzz alink_fuzz
+cmake --build --preset fuzz -j "$jobs" --target mqtt_decode_fuzz tsl_fuzz alink_fuzz rules_sql_fuzz
 ctest --test-dir build/fuzz -L fuzz --output-on-failure

@@ -9,6 +9,28 @@ ApiError from_registry(const registry::RegistryError& e) {
                     std::string(registry::to_api_code(e.code)), e.message};
 }
 
+ApiError from_rules(const rules::RuleError& e) {
+    using rules::RuleErrc;
+    auto make = [&](unsigned status, const char* code) {
+        return ApiError{status, code, e.message, e.line, e.column};
+    };
+    switch (e.code) {
+        case RuleErrc::InvalidArgument:
+            return make(400, "InvalidArgument");
+        case RuleErrc::RuleNotFound:
+            return make(404, "RuleNotFound");
+        case RuleErrc::InvalidRuleSql:
+            return make(400, "InvalidRuleSql");
+        case RuleErrc::InvalidRuleAction:
+            return make(400, "InvalidRuleAction");
+        case RuleErrc::RuleNameTaken:
+            return make(409, "RuleNameTaken");
+        case RuleErrc::StorageError:
+            return make(500, "InternalError");
+    }
+    return make(500, "InternalError");
+}
+
 ApiError invalid_argument(std::string_view field, std::string_view problem) {
     std::string msg(field);
     msg += ": ";
@@ -40,6 +62,10 @@ Response error_response(const ApiError& e) {
     // error_handler_t::replace: a message echoing invalid UTF-8 from the
     // request must still produce a body rather than throw.
     nlohmann::json body = {{"code", e.code}, {"message", e.message}};
+    if (e.line > 0) {
+        body["line"] = e.line;
+        body["column"] = e.column;
+    }
     Response r = Response::json(e.status, body);
     if (e.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"thingstead\"");
     return r;

@@ -241,6 +241,88 @@ void thing_schemas(json& s) {
         {"devicesReached"});
 }
 
+// Rules and their dry run (rules_routes.cpp, rules/rule_definition.cpp).
+void rule_schemas(json& s) {
+    const json action = {{"type", "object"},
+                         {"description",
+                          "an action object: {\"type\": \"republish\"|\"webhook\"|\"database\"|"
+                          "\"nats\", and that type's fields (docs/rules.md)}"},
+                         {"required", json::array({"type"})},
+                         {"properties", {{"type", str()}}}};
+    s["RuleAction"] = action;
+    const json actions = {{"type", "array"}, {"maxItems", 16}, {"items", ref("RuleAction")}};
+    const json sql = str("SELECT <expr> [AS name], ... | * FROM \"<topic filter>\" [WHERE <cond>]");
+    s["Rule"] = object(
+        {{"id", {{"type", "integer"}, {"format", "int64"}}},
+         {"name", str()},
+         {"description", str()},
+         {"sql", sql},
+         {"source", str("the topic filter after FROM (\"\" if the stored SQL no longer compiles)")},
+         {"actions", actions},
+         {"errorAction",
+          {{"allOf", json::array({ref("RuleAction")})},
+           {"nullable", true},
+           {"description", "gets the rows an action could not deliver"}}},
+         {"enabled", {{"type", "boolean"}}},
+         {"createdTime", time_ms()},
+         {"updatedTime", time_ms()},
+         {"stats",
+          {{"type", "object"},
+           {"nullable", true},
+           {"description",
+            "{matched, passed, failed, actions: [...], errorAction}; null when the rule is "
+            "not running (disabled, or refused when the platform started)"}}}},
+        {"id", "name", "description", "sql", "source", "actions", "errorAction", "enabled",
+         "createdTime", "updatedTime", "stats"});
+    const json error_action = {{"allOf", json::array({ref("RuleAction")})},
+                               {"nullable", true},
+                               {"description", "null: none"}};
+    s["RuleCreate"] = object({{"name", str("1..128 characters, unique")},
+                              {"description", str("up to 1024 characters")},
+                              {"sql", sql},
+                              {"actions", actions},
+                              {"errorAction", error_action},
+                              {"enabled", {{"type", "boolean"}, {"default", true}}}},
+                             {"name", "sql"});
+    s["RulePatch"] = object({{"name", str()},
+                             {"description", str()},
+                             {"sql", sql},
+                             {"actions", actions},
+                             {"errorAction", error_action},
+                             {"enabled", {{"type", "boolean"}}}});
+    s["RuleList"] = list_of("Rule", true);
+    s["RuleTest"] =
+        object({{"sql", sql},
+                {"topic", str("the message's topic; default the FROM filter, required when it has "
+                              "wildcards")},
+                {"payload", any_value("a JSON value, or a string holding the raw payload")},
+                {"deviceName", str()},
+                {"productKey", str()},
+                {"clientIp", str()},
+                {"actions", actions}},
+               {"sql", "payload"});
+    s["RuleTestResult"] = object(
+        {{"matched", {{"type", "boolean"}, {"description", "the topic matches the FROM filter"}}},
+         {"rows", {{"type", "array"}, {"items", free_object()}, {"maxItems", 1}}},
+         {"actions",
+          {{"type", "array"},
+           {"items", object({{"type", str()},
+                             {"fires", {{"type", "boolean"}}},
+                             {"topic", str()},
+                             {"url", str()},
+                             {"subject", str()},
+                             {"table", str()},
+                             {"error", str("the destination could not be rendered")}},
+                            {"type", "fires"})}}},
+         {"error", str("the SQL failed on this message (no rows)")}},
+        {"matched", "rows", "actions"});
+    s["RuleError"] = object({{"code", str()},
+                             {"message", str()},
+                             {"line", {{"type", "integer"}}},
+                             {"column", {{"type", "integer"}}}},
+                            {"code", "message"});
+}
+
 json schemas() {
     json s;
     s["Error"] =
@@ -315,6 +397,7 @@ json schemas() {
                 {"retain", {{"type", "boolean"}, {"default", false}}}},
                {"topic", "payload"});
     thing_schemas(s);
+    rule_schemas(s);
     return s;
 }
 
@@ -452,6 +535,52 @@ void thing_paths(json& p) {
           {"500", error_reply("InternalError")}}}};
 }
 
+// Rules (rules_routes.cpp).
+void rule_paths(json& p) {
+    const json id = path_param("id", "the rule's id");
+    const json not_found = error_reply("RuleNotFound");
+    const json invalid = {
+        {"description",
+         "InvalidArgument, InvalidRuleSql (with line and column), InvalidRuleAction, "
+         "MalformedJson or UnknownField"},
+        {"content", {{"application/json", {{"schema", ref("RuleError")}}}}}};
+    p["/rules"]["post"] =
+        op("createRule", "Create a rule (started when enabled)",
+           {{"201", reply("the rule", ref("Rule"))}, {"409", error_reply("RuleNameTaken")}},
+           json::array(), body(ref("RuleCreate")));
+    p["/rules"]["post"]["responses"]["400"] = invalid;
+    p["/rules"]["get"] = op("listRules", "List rules in id order",
+                            {{"200", reply("a page of rules", ref("RuleList"))}}, paging());
+    p["/rules/{id}"]["get"] =
+        op("getRule", "Read a rule with its counters",
+           {{"200", reply("the rule", ref("Rule"))}, {"404", not_found}}, {id});
+    p["/rules/{id}"]["patch"] =
+        op("updateRule", "Change any of a rule's members; the rule is checked again and restarted",
+           {{"200", reply("the rule", ref("Rule"))},
+            {"404", not_found},
+            {"409", error_reply("RuleNameTaken")}},
+           {id}, body(ref("RulePatch")));
+    p["/rules/{id}"]["patch"]["responses"]["400"] = invalid;
+    p["/rules/{id}"]["delete"] =
+        op("deleteRule", "Stop and delete a rule",
+           {{"200", reply("deleted", ref("Empty"))}, {"404", not_found}}, {id});
+    p["/rules/{id}:enable"]["post"] =
+        op("enableRule", "Start a rule (again, if it was refused when the platform started)",
+           {{"200", reply("the rule", ref("Rule"))}, {"404", not_found}}, {id},
+           body(ref("Empty"), false));
+    p["/rules/{id}:enable"]["post"]["responses"]["400"] = invalid;
+    p["/rules/{id}:disable"]["post"] =
+        op("disableRule", "Stop a rule; it stays stored",
+           {{"200", reply("the rule", ref("Rule"))}, {"404", not_found}}, {id},
+           body(ref("Empty"), false));
+    p["/rules:test"]["post"] =
+        op("testRule",
+           "Dry run: evaluate SQL (and render actions) against one message; nothing is sent",
+           {{"200", reply("what the rule would do", ref("RuleTestResult"))}}, json::array(),
+           body(ref("RuleTest")));
+    p["/rules:test"]["post"]["responses"]["400"] = invalid;
+}
+
 json paths() {
     json p;
     const json product_404 = error_reply("ProductNotFound");
@@ -541,6 +670,7 @@ json paths() {
                                 json::array(), body(ref("Message")));
 
     thing_paths(p);
+    rule_paths(p);
 
     const json health = {{"200", reply("the platform is up", ref("Health"))}};
     p["/healthz"]["get"] = {{"operationId", "healthz"},
@@ -573,7 +703,8 @@ json build() {
           {"version", "1"},
           {"description",
            "Products, devices, custom topic classes, messages, thing models and device data "
-           "(properties, services, events, shadow, desired values, remote config). Errors are "
+           "(properties, services, events, shadow, desired values, remote config) and rules. "
+           "Errors are "
            "{\"code\", \"message\"} with the stable codes of docs/api-errors.md; unknown "
            "fields in a request body or query string are rejected with 400 UnknownField."}}},
         {"servers", json::array({{{"url", std::string(kApiBase)}}})},

@@ -10,6 +10,9 @@
 namespace ts::thing {
 class ThingService;
 }
+namespace ts::rules {
+class RuleManager;
+}
 
 namespace ts::api {
 
@@ -29,6 +32,8 @@ void add_health_routes(Router& router, MetricsSource& metrics);  // /healthz, /m
 void add_openapi_route(Router& router);
 // Thing models and device data (thing_routes.cpp).
 void add_thing_routes(Router& router, thing::ThingService& thing);
+// Rules and their dry run, /rules and /rules:test (rules_routes.cpp).
+void add_rule_routes(Router& router, rules::RuleManager& rules);
 
 // Everything above.
 void add_api_routes(Router& router, const Services& services);

@@ -56,6 +56,7 @@ std::string BrokerMetrics::prometheus_text() {
                "Replies from devices to property sets and service calls.",
                c.replies_received.load());
     }
+    if (rules_) out += rules_->prometheus_text();
     return out;
 }
 

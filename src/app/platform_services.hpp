@@ -3,6 +3,7 @@
 // /messages and for device downlinks, and the counters behind GET /metrics.
 #include "api/services.hpp"
 #include "broker/broker.hpp"
+#include "rules/engine.hpp"
 #include "thing/device_link.hpp"
 #include "thing/thing_service.hpp"
 
@@ -20,13 +21,15 @@ private:
 
 class BrokerMetrics final : public api::MetricsSource {
 public:
-    BrokerMetrics(broker::Broker& broker, const thing::ThingService* thing = nullptr)
-        : broker_(broker), thing_(thing) {}
+    BrokerMetrics(broker::Broker& broker, const thing::ThingService* thing = nullptr,
+                  const rules::RuleEngine* rules = nullptr)
+        : broker_(broker), thing_(thing), rules_(rules) {}
     std::string prometheus_text() override;
 
 private:
     broker::Broker& broker_;
     const thing::ThingService* thing_;
+    const rules::RuleEngine* rules_;
 };
 
 // The broker as the thing layer sees it: system downlinks go to the device's

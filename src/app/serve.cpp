@@ -12,6 +12,7 @@
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
 #include "app/admin_token.hpp"
+#include "app/broker_rule_host.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
 #include "app/platform_services.hpp"
@@ -19,7 +20,10 @@
 #include "core/log.hpp"
 #include "net/listener.hpp"
 #include "registry/registry.hpp"
+#include "rules/engine.hpp"
+#include "rules/rule_manager.hpp"
 #include "store/broker_state.hpp"
+#include "store/rule_store.hpp"
 #include "store/thing_data.hpp"
 #include "thing/thing_service.hpp"
 
@@ -128,6 +132,29 @@ int serve(const ServeConfig& cfg) {
     broker.set_message_tap(&thing);
     act_on_registry_change(**reg, broker, thing);
 
+    // Rules: each enabled rule's FROM filter is a sink on the broker's
+    // subscription index; republish actions publish back through the broker.
+    auto rule_store = store::open_sqlite_rule_store(db_path);
+    if (!rule_store) {
+        logger->error("cannot open the rule store: {}", rule_store.error().message);
+        return 1;
+    }
+    BrokerRuleHost rule_host(broker);
+    rules::TargetEnv target_env;
+    target_env.publish = [&rule_host](std::string topic, std::string payload, int qos) {
+        rule_host.publish(std::move(topic), std::move(payload), qos);
+    };
+    target_env.data_dir = cfg.data_dir;
+    rules::RuleEngine rule_engine(rule_host, target_env);
+    rules::RuleManager rule_manager(**rule_store, rule_engine);
+    if (auto loaded = rule_manager.load_all(); !loaded) {
+        logger->error("cannot load rules: {}", loaded.error().message);
+        return 1;
+    } else {
+        logger->info("rules: {} running, {} disabled, {} refused", loaded->running,
+                     loaded->disabled, loaded->failed);
+    }
+
     std::size_t threads =
         cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
     broker.start(threads);
@@ -183,7 +210,7 @@ int serve(const ServeConfig& cfg) {
     }
 
     BrokerPublisher publisher(broker);
-    BrokerMetrics metrics(broker, &thing);
+    BrokerMetrics metrics(broker, &thing, &rule_engine);
     std::unique_ptr<api::ApiServer> http;
     if (cfg.http_port != 0) {
         api::ApiOptions o;
@@ -194,6 +221,7 @@ int serve(const ServeConfig& cfg) {
         api::Router router;
         api::add_api_routes(router, api::Services{**reg, publisher, metrics});
         api::add_thing_routes(router, thing);
+        api::add_rule_routes(router, rule_manager);
         auto server = api::ApiServer::start(o, std::move(router));
         if (!server) {
             logger->error("http listener on {}:{}: {}", cfg.bind, cfg.http_port,
@@ -218,6 +246,9 @@ int serve(const ServeConfig& cfg) {
     signals_ctx.run();
 
     if (http) http->stop();
+    for (auto& l : listeners) l->stop();
+    // Rows still queued get a short drain (republish needs the broker).
+    rule_engine.stop_all();
     stop_all();
     // Replies waiting for their batch go out (or not) before the thing
     // layer they call back into is destroyed.

@@ -168,10 +168,16 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
     }
     thread_local std::vector<Match> matches;
     matches.clear();
+    bool any_sinks = false;
     {
         std::shared_lock lock(index_mutex_);
         index_.match(msg->topic, matches);
+        any_sinks = index_.sink_count() > 0;
     }
+    // Sinks are called after the sessions' deliveries are queued, so a rule's
+    // work never delays a subscriber.
+    std::vector<std::shared_ptr<MessageSink>> sinks;
+    if (any_sinks) take_sinks(*msg, matches, sinks);
     bool reached = false;
     // One delivery per session for its plain subscriptions: the highest QoS
     // and every subscription identifier of the overlapping filters.
@@ -214,6 +220,7 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
         d.qos = msg->qos;
         deliver(*must_reach, std::move(d));
     }
+    if (!sinks.empty()) feed_sinks(*msg, sinks);
 }
 
 ReasonCode Broker::subscribe(const SessionPtr& s, const mqtt::TopicSubscription& t,
@@ -240,7 +247,7 @@ ReasonCode Broker::subscribe(const SessionPtr& s, const mqtt::TopicSubscription&
     bool is_new;
     {
         std::unique_lock lock(index_mutex_);
-        is_new = index_.add(filter, group, Subscriber{s, t.options, subscription_id});
+        is_new = index_.add(filter, group, Subscriber{s, t.options, subscription_id, nullptr});
     }
     auto rh = t.options.retain_handling;
     if (!shared && (rh == mqtt::RetainHandling::SendAtSubscribe ||
@@ -501,13 +508,24 @@ void Broker::disconnect_matching(std::function<bool(const ClientIdentity&)> matc
 }
 
 void Broker::publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos,
-                                   bool retain) {
+                                   bool retain, bool from_rule) {
     auto m = std::make_shared<Message>();
     m->topic = std::move(topic);
     m->payload = SharedBuffer::copy_of(payload);
     m->qos = qos;
     m->retain = retain;
+    m->from_rule = from_rule;
     publish(m);
+}
+
+void Broker::add_sink(const std::string& filter, std::shared_ptr<MessageSink> sink) {
+    std::unique_lock lock(index_mutex_);
+    index_.add_sink(filter, std::move(sink));
+}
+
+void Broker::remove_sink(const std::string& filter, const MessageSink* sink) {
+    std::unique_lock lock(index_mutex_);
+    index_.remove_sink(filter, sink);
 }
 
 bool Broker::publish_to_client(const std::string& session_key, std::string topic,

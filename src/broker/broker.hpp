@@ -16,6 +16,7 @@
 #include "broker/authenticator.hpp"
 #include "broker/config.hpp"
 #include "broker/message.hpp"
+#include "broker/message_sink.hpp"
 #include "broker/retained_store.hpp"
 #include "broker/session.hpp"
 #include "broker/stats.hpp"
@@ -68,7 +69,13 @@ public:
     void disconnect_matching(std::function<bool(const ClientIdentity&)> match,
                              mqtt::ReasonCode reason);
     // Publishes a message from the platform itself (API, status messages).
-    void publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain);
+    void publish_from_platform(std::string topic, std::string payload, mqtt::QoS qos, bool retain,
+                               bool from_rule = false);
+    // Platform consumers (the rules engine) on the subscription index: the
+    // sink is called on the routing thread for every message matching
+    // `filter`, after the sessions' deliveries are queued.
+    void add_sink(const std::string& filter, std::shared_ptr<MessageSink> sink);
+    void remove_sink(const std::string& filter, const MessageSink* sink);
     // Publishes a message from the platform that must reach the client whose
     // session key is `session_key` even when it never subscribed to the topic
     // (system downlinks: Alibaba's C SDKs do not subscribe to them). Other
@@ -128,6 +135,11 @@ private:
     // Delivers to every matching subscription, and to `must_reach` (if set)
     // whether or not one of its subscriptions matches.
     void route(const MessagePtr& msg, Session* must_reach);
+    // Moves the sink matches out of `matches` (none for a rule's own output).
+    static void take_sinks(const Message& msg, std::vector<Match>& matches,
+                           std::vector<std::shared_ptr<MessageSink>>& sinks);
+    static void feed_sinks(const Message& msg,
+                           const std::vector<std::shared_ptr<MessageSink>>& sinks);
     void end_session(const SessionPtr& s);  // caller holds sessions_mutex_
     void reroute_shared(std::deque<Delivery>& items, const Session* from);
     // Backpressure helpers (delivery.cpp); all hold s.mutex.

@@ -39,6 +39,26 @@ Broker::PublisherScope::~PublisherScope() {
     current_publisher = previous_;
 }
 
+void Broker::take_sinks(const Message& msg, std::vector<Match>& matches,
+                        std::vector<std::shared_ptr<MessageSink>>& sinks) {
+    auto is_sink = [](const Match& m) { return m.sink != nullptr; };
+    if (!msg.from_rule)
+        for (const auto& m : matches)
+            if (m.sink) sinks.push_back(m.sink);
+    std::erase_if(matches, is_sink);
+}
+
+// The publisher, when the message comes from a client's PUBLISH, is the
+// connection in the current PublisherScope on this thread.
+void Broker::feed_sinks(const Message& msg,
+                        const std::vector<std::shared_ptr<MessageSink>>& sinks) {
+    const Connection* p = current_publisher;
+    const ClientIdentity* who = p && p->identity() ? p->identity().get() : nullptr;
+    std::string_view ip =
+        p ? std::string_view(p->transport().remote_address()) : std::string_view();
+    for (const auto& s : sinks) s->on_message(msg, who, ip);
+}
+
 // Backpressure. Every QoS 1/2 delivery from a client's PUBLISH checks the
 // target session's queue against its high-water mark; over it, the client is
 // paused (its reads stop after this packet) and waits on that session, which

@@ -21,6 +21,9 @@ struct Message {
     std::shared_ptr<const mqtt::Properties> properties;
     Millis expiry_at = 0;          // monotonic; 0: never expires
     const void* origin = nullptr;  // the publishing session, for No Local
+    // Published by a rule's republish action: not fed to rules again, so
+    // that a rule whose output matches its own FROM cannot loop.
+    bool from_rule = false;
 };
 
 using MessagePtr = std::shared_ptr<const Message>;

@@ -105,7 +105,7 @@ Expected<void, Error> Broker::load() {
         it->second->subscriptions[r.filter] = {o, r.subscription_id};
         auto shared = parse_shared(r.filter);
         index_.add(shared ? shared->filter : r.filter, shared ? shared->group : std::string(),
-                   Subscriber{it->second, o, r.subscription_id});
+                   Subscriber{it->second, o, r.subscription_id, nullptr});
     }
     for (auto& r : snap->messages) {
         auto it = sessions_.find(r.client_id);

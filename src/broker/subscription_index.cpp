@@ -109,7 +109,7 @@ bool SubscriptionIndex::add(std::string_view filter, std::string_view group, Sub
         list = &(*g)->members;
     }
     for (auto& existing : *list) {
-        if (existing.session == sub.session) {
+        if (existing.session == sub.session && existing.sink == sub.sink) {
             existing = std::move(sub);
             return false;
         }
@@ -125,8 +125,9 @@ bool SubscriptionIndex::remove(std::string_view filter, std::string_view group,
     if (!e) return false;
     bool removed = false;
     auto drop = [&](std::vector<Subscriber>& list) {
-        auto it = std::find_if(list.begin(), list.end(),
-                               [&](const Subscriber& s) { return s.session.get() == session; });
+        auto it = std::find_if(list.begin(), list.end(), [&](const Subscriber& s) {
+            return !s.sink && s.session.get() == session;
+        });
         if (it == list.end()) return;
         list.erase(it);
         removed = true;
@@ -144,6 +145,30 @@ bool SubscriptionIndex::remove(std::string_view filter, std::string_view group,
     }
     if (e->empty()) prune(filter);
     return removed;
+}
+
+bool SubscriptionIndex::add_sink(std::string_view filter, std::shared_ptr<MessageSink> sink) {
+    Entry* e = find_entry(filter, true);
+    for (const auto& existing : e->subscribers)
+        if (existing.sink == sink) return false;
+    Subscriber sub;
+    sub.sink = std::move(sink);
+    sub.options.max_qos = mqtt::QoS::ExactlyOnce;
+    e->subscribers.push_back(std::move(sub));
+    ++sinks_;
+    return true;
+}
+
+bool SubscriptionIndex::remove_sink(std::string_view filter, const MessageSink* sink) {
+    Entry* e = find_entry(filter, false);
+    if (!e) return false;
+    auto it = std::find_if(e->subscribers.begin(), e->subscribers.end(),
+                           [&](const Subscriber& s) { return s.sink.get() == sink; });
+    if (it == e->subscribers.end()) return false;
+    e->subscribers.erase(it);
+    --sinks_;
+    if (e->empty()) prune(filter);
+    return true;
 }
 
 void SubscriptionIndex::prune(std::string_view filter) {
@@ -186,11 +211,11 @@ void SubscriptionIndex::prune(std::string_view filter) {
 
 void SubscriptionIndex::collect(const Entry& e, std::vector<Match>& out) {
     for (const auto& s : e.subscribers)
-        out.push_back({s.session, s.options, s.subscription_id, nullptr});
+        out.push_back({s.session, s.sink, s.options, s.subscription_id, nullptr});
     for (const auto& g : e.groups) {
         if (g->members.empty()) continue;
         const auto& m = g->members[choose(g->members, g->next, nullptr)];
-        out.push_back({m.session, m.options, m.subscription_id, g->key});
+        out.push_back({m.session, nullptr, m.options, m.subscription_id, g->key});
     }
 }
 
@@ -227,7 +252,7 @@ Match SubscriptionIndex::pick_member(const ShareKey& key, const Session* exclude
         std::size_t i = choose(g->members, g->next, exclude);
         if (i == g->members.size()) return {};
         const auto& m = g->members[i];
-        return {m.session, m.options, m.subscription_id, g->key};
+        return {m.session, nullptr, m.options, m.subscription_id, g->key};
     }
     return {};
 }

@@ -18,6 +18,7 @@
 namespace ts::broker {
 
 class Session;
+class MessageSink;
 
 // Identifies a shared subscription group, carried with each message it
 // delivered so that a member that leaves mid-flight can hand it on.
@@ -26,14 +27,17 @@ struct ShareKey {
     std::string filter;
 };
 
+// Either a session or, for platform consumers, a sink (session null).
 struct Subscriber {
     std::shared_ptr<Session> session;
     mqtt::SubscriptionOptions options;
     std::uint32_t subscription_id = 0;  // 0: none
+    std::shared_ptr<MessageSink> sink;
 };
 
 struct Match {
     std::shared_ptr<Session> session;
+    std::shared_ptr<MessageSink> sink;  // set instead of session for a sink
     mqtt::SubscriptionOptions options;
     std::uint32_t subscription_id = 0;
     std::shared_ptr<const ShareKey> share;  // set for a shared subscription
@@ -54,6 +58,10 @@ public:
     bool add(std::string_view filter, std::string_view group, Subscriber sub);
     // Returns true when there was such a subscription.
     bool remove(std::string_view filter, std::string_view group, const Session* session);
+    // Sinks are plain (never shared) subscriptions keyed by the sink.
+    bool add_sink(std::string_view filter, std::shared_ptr<MessageSink> sink);
+    bool remove_sink(std::string_view filter, const MessageSink* sink);
+    std::size_t sink_count() const { return sinks_; }
 
     // Appends every subscription matching `topic`: all plain ones, and one
     // member of each matching shared group (an online one when there is one).
@@ -79,6 +87,7 @@ private:
     std::unordered_map<std::string, std::unique_ptr<Entry>, StringHash, std::equal_to<>> exact_;
     std::unique_ptr<Node> root_;
     std::size_t count_ = 0;
+    std::size_t sinks_ = 0;
 };
 
 }  // namespace ts::broker

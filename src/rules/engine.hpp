@@ -34,8 +34,8 @@ public:
         std::string_view client_ip;
         bool from_rule = false;  // republished by a rule: not fed to rules again
     };
-    virtual std::unique_ptr<Subscription> subscribe(const std::string& filter,
-                                                    std::function<void(const Routed&)> on_message) = 0;
+    virtual std::unique_ptr<Subscription> subscribe(
+        const std::string& filter, std::function<void(const Routed&)> on_message) = 0;
 };
 
 class RuleEngine {

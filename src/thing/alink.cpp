@@ -1,28 +1,11 @@
 #include "thing/alink.hpp"
 
+#include "core/json_depth.hpp"
+
 namespace ts::thing {
 
 bool within_json_depth(std::string_view s, int max_depth) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return false;
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return true;
+    return json_depth_within(s, max_depth);
 }
 
 Expected<nlohmann::json, std::string> parse_json(std::string_view payload) {

@@ -43,6 +43,13 @@ void ThingService::on_event_post(Uplinked& u) {
             err = validate_params(e->output, value);
         if (err) {
             counters_.validation_failures.fetch_add(1, std::memory_order_relaxed);
+            forward_validation_failure(u, method,
+                                       {{u.id,
+                                         {{"value", value},
+                                          {"time", time},
+                                          {"code", err->code},
+                                          {"message", err->message}}}},
+                                       false);
             reply(u, err->code, nlohmann::json::object(), err->message, method);
             return;
         }

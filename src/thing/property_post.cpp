@@ -102,7 +102,11 @@ void ThingService::on_property_post(Uplinked& u) {
     for (const auto& [id, entry] : params.items())
         check_one(model.get(), mode, id, entry, u.received_wall, c);
 
-    if (c.first) counters_.validation_failures.fetch_add(1, std::memory_order_relaxed);
+    if (c.first) {
+        counters_.validation_failures.fetch_add(1, std::memory_order_relaxed);
+        forward_validation_failure(u, kPostMethod, c.failed_items,
+                                   mode != registry::ValidationMode::Strict && !c.accepted.empty());
+    }
     if (c.first && mode == registry::ValidationMode::Strict) {
         // Rejected whole: nothing of it is stored.
         reply(u, c.first->code, c.failures, c.first->message, kPostMethod);
@@ -216,7 +220,11 @@ void ThingService::on_batch_post(Uplinked& u) {
                 one(samples);
         }
     }
-    if (c.first) counters_.validation_failures.fetch_add(1, std::memory_order_relaxed);
+    if (c.first) {
+        counters_.validation_failures.fetch_add(1, std::memory_order_relaxed);
+        forward_validation_failure(u, method, c.failed_items,
+                                   mode != registry::ValidationMode::Strict);
+    }
     if (c.first && mode == registry::ValidationMode::Strict) {
         reply(u, c.first->code, c.failures, c.first->message, method);
         return;

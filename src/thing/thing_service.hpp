@@ -169,6 +169,9 @@ private:
     void on_history_post(Uplinked& u);
     // event_post.cpp
     void on_event_post(Uplinked& u);
+    // validation_failures.cpp
+    void forward_validation_failure(const Uplinked& u, std::string_view method,
+                                    nlohmann::json failed_items, bool stored);
     // downlink_calls.cpp
     void on_call_reply(Uplinked& u, const std::string& identifier);
     void on_rrpc_response(const std::string& pk, const std::string& dn, std::string_view msg_id,

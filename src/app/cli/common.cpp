@@ -57,6 +57,7 @@ void register_client_commands(CLI::App& app, Dispatcher& dispatcher) {
     register_device_commands(app, dispatcher);
     register_topic_class_commands(app, dispatcher);
     register_pubsub_commands(app, dispatcher);
+    register_rule_commands(app, dispatcher);
 }
 
 }  // namespace ts::app::cli

@@ -64,6 +64,7 @@ void register_product_commands(CLI::App& app, Dispatcher& dispatcher);
 void register_device_commands(CLI::App& app, Dispatcher& dispatcher);
 void register_topic_class_commands(CLI::App& app, Dispatcher& dispatcher);
 void register_pubsub_commands(CLI::App& app, Dispatcher& dispatcher);
+void register_rule_commands(CLI::App& app, Dispatcher& dispatcher);
 // Below `product`: `product thing-model get|set`.
 void register_thing_model_commands(CLI::App& product, Dispatcher& dispatcher);
 // Below `device`: props, history, events, set, invoke, shadow.

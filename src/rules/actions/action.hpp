@@ -91,8 +91,10 @@ struct ActionStats {
 
 class ActionRunner {
 public:
-    // Called on the runner's thread with a row the target could not take
-    // (after retries, refused, or dropped by the overflow policy).
+    // Called with a row the target could not take: on the runner's thread
+    // after retries, a refusal or "stopped"; on the thread calling offer()
+    // for "queue full" (the overflow policy) and for offers after stop().
+    // It must not block (normally it is the error action's offer()).
     using FailureSink = std::function<void(const ActionItem& item, const std::string& reason)>;
 
     ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure);

@@ -8,12 +8,24 @@
 #include "../support/temp_dir.hpp"
 #include "api/routes.hpp"
 #include "api_test_util.hpp"
+#include "rules/engine.hpp"
+#include "rules/rule_manager.hpp"
+#include "store/rule_store.hpp"
 #include "store/thing_data.hpp"
 #include "thing/thing_service.hpp"
 #include "thing_test_util.hpp"
 
 namespace ts::api::test {
 namespace {
+
+// For the rule routes of the OpenAPI check: no rule runs there.
+class NoRuleHost final : public rules::RuleHost {
+public:
+    std::unique_ptr<Subscription> subscribe(const std::string&,
+                                            std::function<void(const Routed&)>) override {
+        return nullptr;
+    }
+};
 
 using ServerTest = ApiTest;
 
@@ -281,6 +293,13 @@ TEST_F(ServerTest, OpenApiListsEveryRoute) {
     SystemClock clock;
     thing::ThingService thing(reg, **thing_data, link, clock);
     add_thing_routes(router, thing);
+    // ...and the rule routes.
+    auto rule_store = store::open_sqlite_rule_store(":memory:");
+    ASSERT_TRUE(rule_store.has_value()) << rule_store.error().message;
+    NoRuleHost rule_host;
+    rules::RuleEngine engine(rule_host, rules::TargetEnv{});
+    rules::RuleManager rule_manager(**rule_store, engine);
+    add_rule_routes(router, rule_manager);
     std::size_t documented = 0;
     for (const auto& route : router.routes()) {
         std::string path = route.pattern;

@@ -1,0 +1,234 @@
+// One thread per action: the engine offers rows from broker threads (never
+// waiting beyond a short lock), this thread sends them in order, retrying a
+// row with exponential backoff before it moves on. Ordering is kept because
+// a target such as a time-series table or a device command topic expects
+// the rows in the order the messages came.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/log.hpp"
+#include "rules/actions/action.hpp"
+
+namespace ts::rules {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+        .count();
+}
+
+// initial, 2*initial, 4*initial ... capped; `retry` counts from 1.
+std::int64_t backoff_ms(const RetryPolicy& p, int retry) {
+    std::int64_t d = p.initial_backoff_ms;
+    for (int i = 1; i < retry && d < p.max_backoff_ms; ++i) d *= 2;
+    return std::min(d, p.max_backoff_ms);
+}
+
+void raise_max(std::atomic<std::uint64_t>& max, std::uint64_t v) {
+    auto cur = max.load(std::memory_order_relaxed);
+    while (v > cur && !max.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+    }
+}
+
+}  // namespace
+
+struct ActionRunner::Impl {
+    ActionSpec spec;
+    std::unique_ptr<Target> target;
+    FailureSink on_failure;
+    ActionStats stats;
+
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<ActionItem> queue;        // guarded by mu
+    bool stopping = false;               // guarded by mu
+    Clock::time_point drain_deadline{};  // guarded by mu; valid once stopping
+    std::thread thread;
+    std::once_flag joined;
+
+    Impl(ActionSpec s, std::unique_ptr<Target> t, FailureSink sink)
+        : spec(std::move(s)), target(std::move(t)), on_failure(std::move(sink)) {}
+
+    void fail(const ActionItem& item, const std::string& reason) {
+        stats.failed.fetch_add(1, std::memory_order_relaxed);
+        log::get("rules")->debug("action={} gave up on a row: {}", spec.type, reason);
+        if (on_failure) on_failure(item, reason);
+    }
+
+    // True while the thread should keep sending: not stopped, or stopped
+    // with drain time left.
+    bool may_send() {
+        std::lock_guard lock(mu);
+        return !stopping || Clock::now() < drain_deadline;
+    }
+
+    Expected<void, SendError> try_send(const ActionItem& item) {
+        // A target bug must not take the runner thread (and the process) down.
+        try {
+            return target->send(item);
+        } catch (const std::exception& e) {
+            return unexpected(SendError{std::string("internal error: ") + e.what(), false});
+        }
+    }
+
+    // Sleeps the backoff; stop() wakes it early. False when the drain time
+    // is over (the row is then handed back as "stopped").
+    bool wait_backoff(std::int64_t ms) {
+        std::unique_lock lock(mu);
+        const auto until = Clock::now() + std::chrono::milliseconds(ms);
+        cv.wait_until(lock, until, [&] { return stopping; });
+        if (!stopping) return true;
+        // Stopping: keep to the backoff if the drain time allows it.
+        const auto end = std::min(until, drain_deadline);
+        while (Clock::now() < end) cv.wait_until(lock, end);
+        return Clock::now() < drain_deadline;
+    }
+
+    void deliver(ActionItem& item) {
+        for (;;) {
+            ++item.attempts;
+            auto sent = try_send(item);
+            if (sent) {
+                stats.passed.fetch_add(1, std::memory_order_relaxed);
+                const auto latency = static_cast<std::uint64_t>(
+                    std::max<std::int64_t>(0, now_ms() - item.enqueued_ms));
+                stats.latency_sum_ms.fetch_add(latency, std::memory_order_relaxed);
+                raise_max(stats.latency_max_ms, latency);
+                return;
+            }
+            const auto& err = sent.error();
+            if (!err.retryable || item.attempts >= spec.retry.max_attempts) {
+                fail(item, err.reason);
+                return;
+            }
+            stats.retries.fetch_add(1, std::memory_order_relaxed);
+            log::get("rules")->debug("action={} attempt={} failed, retrying: {}", spec.type,
+                                     item.attempts, err.reason);
+            if (!wait_backoff(backoff_ms(spec.retry, item.attempts)) || !may_send()) {
+                fail(item, "stopped");
+                return;
+            }
+        }
+    }
+
+    void loop() {
+        for (;;) {
+            ActionItem item;
+            {
+                std::unique_lock lock(mu);
+                cv.wait(lock, [&] { return stopping || !queue.empty(); });
+                if (queue.empty() || (stopping && Clock::now() >= drain_deadline)) break;
+                item = std::move(queue.front());
+                queue.pop_front();
+                stats.queued.store(queue.size(), std::memory_order_relaxed);
+            }
+            deliver(item);
+        }
+        std::deque<ActionItem> rest;
+        {
+            std::lock_guard lock(mu);
+            rest.swap(queue);
+            stats.queued.store(0, std::memory_order_relaxed);
+        }
+        for (const auto& item : rest) fail(item, "stopped");
+    }
+};
+
+ActionRunner::ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure)
+    : impl_(std::make_unique<Impl>(std::move(spec), std::move(target), std::move(on_failure))) {
+    impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
+}
+
+ActionRunner::~ActionRunner() {
+    stop();
+}
+
+bool ActionRunner::offer(ActionItem item) {
+    auto& s = *impl_;
+    s.stats.offered.fetch_add(1, std::memory_order_relaxed);
+    if (item.enqueued_ms == 0) item.enqueued_ms = now_ms();
+    std::optional<ActionItem> refused;
+    bool accepted = true;
+    bool stopped = false;
+    {
+        std::lock_guard lock(s.mu);
+        if (s.stopping) {
+            stopped = true;
+            accepted = false;
+            refused = std::move(item);
+        } else if (s.queue.size() < s.spec.queue_limit) {
+            s.queue.push_back(std::move(item));
+        } else if (s.spec.overflow == OverflowPolicy::DropOldest) {
+            refused = std::move(s.queue.front());
+            s.queue.pop_front();
+            s.queue.push_back(std::move(item));
+        } else {
+            accepted = false;
+            refused = std::move(item);
+        }
+        s.stats.queued.store(s.queue.size(), std::memory_order_relaxed);
+    }
+    if (accepted) s.cv.notify_one();
+    if (!refused) return accepted;
+    // On the offering thread, outside the lock: handing the row to the runner
+    // thread would need a second queue that grows without bound while a send
+    // blocks. The sink (normally the error action's offer()) never blocks.
+    if (stopped) {
+        s.fail(*refused, "stopped");
+    } else {
+        s.stats.dropped.fetch_add(1, std::memory_order_relaxed);
+        if (s.on_failure) s.on_failure(*refused, "queue full");
+    }
+    return accepted;
+}
+
+void ActionRunner::stop(std::int64_t drain_ms) {
+    auto& s = *impl_;
+    {
+        std::lock_guard lock(s.mu);
+        if (!s.stopping) {
+            s.stopping = true;
+            s.drain_deadline =
+                Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, drain_ms));
+        }
+    }
+    s.cv.notify_all();
+    std::call_once(s.joined, [&] {
+        if (s.thread.joinable()) s.thread.join();
+    });
+}
+
+const ActionSpec& ActionRunner::spec() const {
+    return impl_->spec;
+}
+
+const ActionStats& ActionRunner::stats() const {
+    return impl_->stats;
+}
+
+nlohmann::json ActionRunner::stats_json() const {
+    const auto& st = impl_->stats;
+    const auto passed = st.passed.load(std::memory_order_relaxed);
+    const auto sum = st.latency_sum_ms.load(std::memory_order_relaxed);
+    return {
+        {"type", impl_->spec.type},
+        {"passed", passed},
+        {"failed", st.failed.load(std::memory_order_relaxed)},
+        {"dropped", st.dropped.load(std::memory_order_relaxed)},
+        {"retries", st.retries.load(std::memory_order_relaxed)},
+        {"queued", st.queued.load(std::memory_order_relaxed)},
+        {"latencyMs",
+         {{"avg", passed == 0 ? 0.0 : static_cast<double>(sum) / static_cast<double>(passed)},
+          {"max", st.latency_max_ms.load(std::memory_order_relaxed)}}},
+    };
+}
+
+}  // namespace ts::rules

@@ -1,0 +1,126 @@
+#include "rules/engine.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "core/log.hpp"
+#include "rules/running_rule.hpp"
+
+namespace ts::rules {
+
+struct RuleEngine::Impl {
+    Impl(RuleHost& h, TargetEnv e) : host(h), env(std::move(e)) {}
+    RuleHost& host;
+    TargetEnv env;
+    mutable std::mutex mutex;  // guards rules (API threads); never taken per message
+    std::map<std::int64_t, std::shared_ptr<RunningRule>> rules;
+};
+
+RuleEngine::RuleEngine(RuleHost& host, TargetEnv env)
+    : impl_(std::make_unique<Impl>(host, std::move(env))) {}
+
+RuleEngine::~RuleEngine() {
+    stop_all();
+}
+
+namespace {
+
+Expected<std::shared_ptr<RunningRule>, std::string> build(const store::RuleRecord& r,
+                                                          const TargetEnv& env) {
+    auto query = Query::compile(r.sql);
+    if (!query) return unexpected("sql: " + query.error().to_string());
+    auto rule = std::make_shared<RunningRule>(r.id, r.name, std::move(query.value()));
+
+    auto actions = nlohmann::json::parse(r.actions_json, nullptr, false);
+    if (!actions.is_array()) return unexpected(std::string("actions: not a JSON array"));
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+        auto spec = parse_action(actions[i], "actions[" + std::to_string(i) + "]");
+        if (!spec) return unexpected(spec.error());
+        auto target = make_target(spec.value(), env);
+        if (!target) return unexpected(target.error());
+        rule->add_action(std::move(spec.value()), std::move(target.value()));
+    }
+    if (!r.error_action_json.empty()) {
+        auto j = nlohmann::json::parse(r.error_action_json, nullptr, false);
+        if (!j.is_null()) {
+            auto spec = parse_action(j, "errorAction");
+            if (!spec) return unexpected(spec.error());
+            auto target = make_target(spec.value(), env);
+            if (!target) return unexpected(target.error());
+            rule->set_error_action(std::move(spec.value()), std::move(target.value()));
+        }
+    }
+    return rule;
+}
+
+}  // namespace
+
+Expected<void, std::string> RuleEngine::install(const store::RuleRecord& r) {
+    std::shared_ptr<RunningRule> next;
+    if (r.enabled) {
+        auto built = build(r, impl_->env);
+        if (!built) return unexpected(built.error());
+        next = std::move(built.value());
+    }
+    uninstall(r.id);
+    if (!next) return {};
+    // The sink holds the rule: a routing thread inside on_message keeps it
+    // alive after uninstall has dropped the engine's reference. The cycle
+    // (rule -> subscription -> sink -> rule) is cut by uninstall.
+    next->subscription = impl_->host.subscribe(
+        next->query().source(), [rule = next](const RuleHost::Routed& m) { rule->on_message(m); });
+    std::lock_guard lock(impl_->mutex);
+    impl_->rules[r.id] = std::move(next);
+    log::get("rules")->info("rule={} ({}) running on {}", r.id, r.name,
+                            impl_->rules[r.id]->query().source());
+    return {};
+}
+
+void RuleEngine::uninstall(std::int64_t id) {
+    std::shared_ptr<RunningRule> old;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->rules.find(id);
+        if (it == impl_->rules.end()) return;
+        old = std::move(it->second);
+        impl_->rules.erase(it);
+    }
+    // Off the index first (no new calls), then drain the actions.
+    old->subscription.reset();
+    old->stop();
+}
+
+void RuleEngine::stop_all() {
+    std::vector<std::int64_t> ids;
+    {
+        std::lock_guard lock(impl_->mutex);
+        for (const auto& [id, _] : impl_->rules) ids.push_back(id);
+    }
+    for (auto id : ids) uninstall(id);
+}
+
+nlohmann::json RuleEngine::stats(std::int64_t id) const {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->rules.find(id);
+    if (it == impl_->rules.end()) return nullptr;
+    return it->second->stats_json();
+}
+
+std::string RuleEngine::prometheus_text() const {
+    std::string out =
+        "# HELP thingstead_rule_messages_total Messages per rule: matched its FROM, passed its "
+        "WHERE, failed evaluation, lost (an action gave up and no error action took it).\n"
+        "# TYPE thingstead_rule_messages_total counter\n"
+        "# HELP thingstead_rule_action_rows_total Rows per rule action: passed (delivered), "
+        "failed (gave up after retries), dropped (queue full).\n"
+        "# TYPE thingstead_rule_action_rows_total counter\n"
+        "# TYPE thingstead_rule_action_retries_total counter\n"
+        "# TYPE thingstead_rule_action_queued gauge\n"
+        "# TYPE thingstead_rule_action_latency_avg_ms gauge\n"
+        "# TYPE thingstead_rule_action_latency_max_ms gauge\n";
+    std::lock_guard lock(impl_->mutex);
+    for (const auto& [_, rule] : impl_->rules) rule->append_prometheus(out);
+    return out;
+}
+
+}  // namespace ts::rules

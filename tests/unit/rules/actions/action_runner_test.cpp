@@ -1,0 +1,265 @@
+// The runner's queue, retry, overflow and stop logic, with a scripted
+// in-test target (the runner is what is under test here, not a target).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "rules/actions/action.hpp"
+
+namespace ts::rules {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Answers from a script (default: success), records what it was sent, and
+// can be held so that items pile up in the queue.
+class ScriptedTarget : public Target {
+public:
+    struct State {
+        std::mutex mu;
+        std::condition_variable cv;
+        std::deque<Expected<void, SendError>> script;
+        std::vector<int> sent;  // row["n"] per attempt
+        bool held = false;
+    };
+    explicit ScriptedTarget(std::shared_ptr<State> s) : s_(std::move(s)) {}
+    Expected<void, SendError> send(const ActionItem& item) override {
+        std::unique_lock lock(s_->mu);
+        s_->cv.wait(lock, [&] { return !s_->held; });
+        s_->sent.push_back(item.row["n"].get<int>());
+        s_->cv.notify_all();
+        if (s_->script.empty()) return {};
+        auto r = std::move(s_->script.front());
+        s_->script.pop_front();
+        return r;
+    }
+
+private:
+    std::shared_ptr<State> s_;
+};
+
+struct Failure {
+    int n;
+    std::string reason;
+};
+
+struct Fixture {
+    std::shared_ptr<ScriptedTarget::State> state = std::make_shared<ScriptedTarget::State>();
+    std::mutex mu;
+    std::vector<Failure> failures;
+    std::unique_ptr<ActionRunner> runner;
+
+    explicit Fixture(ActionSpec spec) {
+        runner = std::make_unique<ActionRunner>(
+            std::move(spec), std::make_unique<ScriptedTarget>(state),
+            [this](const ActionItem& item, const std::string& reason) {
+                std::lock_guard lock(mu);
+                failures.push_back({item.row["n"].get<int>(), reason});
+            });
+    }
+    bool offer(int n) {
+        ActionItem item;
+        item.row = {{"n", n}};
+        return runner->offer(std::move(item));
+    }
+    void hold(bool on) {
+        std::lock_guard lock(state->mu);
+        state->held = on;
+        state->cv.notify_all();
+    }
+    void script(Expected<void, SendError> r) {
+        std::lock_guard lock(state->mu);
+        state->script.push_back(std::move(r));
+    }
+    std::vector<int> sent() {
+        std::lock_guard lock(state->mu);
+        return state->sent;
+    }
+    // Waits until the target has seen `count` attempts.
+    bool wait_sent(std::size_t count, std::chrono::milliseconds limit = 5s) {
+        std::unique_lock lock(state->mu);
+        return state->cv.wait_for(lock, limit, [&] { return state->sent.size() >= count; });
+    }
+    std::vector<Failure> failed() {
+        std::lock_guard lock(mu);
+        return failures;
+    }
+};
+
+ActionSpec spec_with(int attempts, std::int64_t backoff, std::size_t limit = 100,
+                     OverflowPolicy overflow = OverflowPolicy::DropNewest) {
+    ActionSpec s;
+    s.type = "test";
+    s.retry = {attempts, backoff, backoff * 4};
+    s.queue_limit = limit;
+    s.overflow = overflow;
+    return s;
+}
+
+Unexpected<SendError> retryable(std::string why) {
+    return unexpected(SendError{std::move(why), true});
+}
+
+TEST(ActionRunner, SendsInOrder) {
+    Fixture f(spec_with(3, 1));
+    for (int i = 0; i < 50; ++i) EXPECT_TRUE(f.offer(i));
+    f.runner->stop(5000);
+    std::vector<int> expected(50);
+    for (int i = 0; i < 50; ++i) expected[static_cast<std::size_t>(i)] = i;
+    EXPECT_EQ(f.sent(), expected);
+    const auto j = f.runner->stats_json();
+    EXPECT_EQ(j["type"], "test");
+    EXPECT_EQ(j["passed"], 50);
+    EXPECT_EQ(j["failed"], 0);
+    EXPECT_EQ(j["queued"], 0);
+    EXPECT_TRUE(j["latencyMs"].contains("avg"));
+    EXPECT_TRUE(j["latencyMs"].contains("max"));
+}
+
+TEST(ActionRunner, RetriesTheSameItemThenSucceeds) {
+    Fixture f(spec_with(5, 5));
+    f.script(retryable("HTTP 500"));
+    f.script(retryable("HTTP 503"));
+    f.offer(1);
+    f.offer(2);
+    f.runner->stop(5000);
+    EXPECT_EQ(f.sent(), (std::vector<int>{1, 1, 1, 2}));
+    EXPECT_EQ(f.runner->stats().retries.load(), 2u);
+    EXPECT_EQ(f.runner->stats().passed.load(), 2u);
+    EXPECT_TRUE(f.failed().empty());
+}
+
+TEST(ActionRunner, GivesUpAfterMaxAttemptsWithTheLastReason) {
+    Fixture f(spec_with(3, 1));
+    for (int i = 0; i < 3; ++i) f.script(retryable("try " + std::to_string(i)));
+    f.offer(7);
+    f.offer(8);
+    f.runner->stop(5000);
+    EXPECT_EQ(f.sent(), (std::vector<int>{7, 7, 7, 8}));
+    ASSERT_EQ(f.failed().size(), 1u);
+    EXPECT_EQ(f.failed()[0].n, 7);
+    EXPECT_EQ(f.failed()[0].reason, "try 2");
+    EXPECT_EQ(f.runner->stats().failed.load(), 1u);
+    EXPECT_EQ(f.runner->stats().retries.load(), 2u);
+}
+
+TEST(ActionRunner, NonRetryableGoesStraightToTheSink) {
+    Fixture f(spec_with(5, 1));
+    f.script(unexpected(SendError{"HTTP 404: no such hook", false}));
+    f.offer(1);
+    f.runner->stop(5000);
+    EXPECT_EQ(f.sent(), (std::vector<int>{1}));
+    ASSERT_EQ(f.failed().size(), 1u);
+    EXPECT_EQ(f.failed()[0].reason, "HTTP 404: no such hook");
+    EXPECT_EQ(f.runner->stats().retries.load(), 0u);
+}
+
+TEST(ActionRunner, BackoffDoublesAndIsCapped) {
+    // 4 retries at 40, 80, 160, 160 ms (cap 160): at least 440 ms.
+    Fixture f(spec_with(5, 40));
+    for (int i = 0; i < 4; ++i) f.script(retryable("x"));
+    const auto start = std::chrono::steady_clock::now();
+    f.offer(1);
+    ASSERT_TRUE(f.wait_sent(5));
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, 440ms);
+    EXPECT_LT(took, 2000ms);
+}
+
+TEST(ActionRunner, DropNewestRefusesWhenFull) {
+    Fixture f(spec_with(1, 1, 2, OverflowPolicy::DropNewest));
+    f.hold(true);
+    f.offer(0);
+    // Wait until the runner has taken item 0 (it then waits in send).
+    for (int i = 0; i < 200 && f.runner->stats().queued.load() != 0; ++i)
+        std::this_thread::sleep_for(5ms);
+    EXPECT_TRUE(f.offer(1));
+    EXPECT_TRUE(f.offer(2));
+    EXPECT_FALSE(f.offer(3));
+    EXPECT_EQ(f.runner->stats().dropped.load(), 1u);
+    EXPECT_EQ(f.runner->stats().queued.load(), 2u);
+    ASSERT_EQ(f.failed().size(), 1u);
+    EXPECT_EQ(f.failed()[0].n, 3);
+    EXPECT_EQ(f.failed()[0].reason, "queue full");
+    f.hold(false);
+    f.runner->stop(5000);
+    EXPECT_EQ(f.sent(), (std::vector<int>{0, 1, 2}));
+}
+
+TEST(ActionRunner, DropOldestEvictsTheHead) {
+    Fixture f(spec_with(1, 1, 2, OverflowPolicy::DropOldest));
+    f.hold(true);
+    f.offer(0);
+    for (int i = 0; i < 200 && f.runner->stats().queued.load() != 0; ++i)
+        std::this_thread::sleep_for(5ms);
+    EXPECT_TRUE(f.offer(1));
+    EXPECT_TRUE(f.offer(2));
+    EXPECT_TRUE(f.offer(3));  // evicts 1
+    ASSERT_EQ(f.failed().size(), 1u);
+    EXPECT_EQ(f.failed()[0].n, 1);
+    EXPECT_EQ(f.failed()[0].reason, "queue full");
+    f.hold(false);
+    f.runner->stop(5000);
+    EXPECT_EQ(f.sent(), (std::vector<int>{0, 2, 3}));
+    EXPECT_EQ(f.runner->stats().dropped.load(), 1u);
+}
+
+TEST(ActionRunner, StopInterruptsBackoffAndHandsBackTheRest) {
+    Fixture f(spec_with(10, 60'000));  // a minute of backoff
+    f.script(retryable("down"));
+    f.offer(1);
+    ASSERT_TRUE(f.wait_sent(1));
+    f.offer(2);
+    f.offer(3);
+    const auto start = std::chrono::steady_clock::now();
+    f.runner->stop(50);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2000ms);
+    const auto failures = f.failed();
+    ASSERT_EQ(failures.size(), 3u);
+    for (const auto& x : failures) EXPECT_EQ(x.reason, "stopped");
+    EXPECT_EQ(failures[0].n, 1);
+    EXPECT_EQ(f.runner->stats().failed.load(), 3u);
+    // Offers after stop are refused and handed back too.
+    EXPECT_FALSE(f.offer(4));
+    EXPECT_EQ(f.failed().size(), 4u);
+}
+
+TEST(ActionRunner, StopDrainsWithinTheDeadline) {
+    Fixture f(spec_with(3, 1));
+    f.hold(true);
+    for (int i = 0; i < 5; ++i) f.offer(i);
+    std::thread release([&] {
+        std::this_thread::sleep_for(20ms);
+        f.hold(false);
+    });
+    f.runner->stop(5000);
+    release.join();
+    EXPECT_EQ(f.sent().size(), 5u);
+    EXPECT_TRUE(f.failed().empty());
+}
+
+TEST(ActionRunner, ExceptionsFromATargetAreFailuresNotCrashes) {
+    class Throwing : public Target {
+    public:
+        Expected<void, SendError> send(const ActionItem&) override {
+            throw std::runtime_error("boom");
+        }
+    };
+    std::vector<std::string> reasons;
+    ActionRunner r(spec_with(3, 1), std::make_unique<Throwing>(),
+                   [&](const ActionItem&, const std::string& why) { reasons.push_back(why); });
+    ActionItem item;
+    item.row = {{"n", 1}};
+    r.offer(std::move(item));
+    r.stop(5000);
+    ASSERT_EQ(reasons.size(), 1u);
+    EXPECT_EQ(reasons[0], "internal error: boom");
+}
+
+}  // namespace
+}  // namespace ts::rules
