@@ -69,7 +69,7 @@ void RunningRule::set_error_action(ActionSpec spec, std::unique_ptr<Target> targ
 }
 
 void RunningRule::on_message(const RuleHost::Routed& m) {
-    if (stopped_.load(std::memory_order_relaxed)) return;
+    if (stopped_.load(std::memory_order_relaxed) || m.from_rule) return;
     ++matched_;
     // A payload nested deeper than kMaxPayloadDepth is taken as not JSON:
     // copying or printing such a tree (SELECT *) would recurse without bound.
