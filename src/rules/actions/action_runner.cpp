@@ -63,13 +63,6 @@ struct ActionRunner::Impl {
         if (on_failure) on_failure(item, reason);
     }
 
-    // True while the thread should keep sending: not stopped, or stopped
-    // with drain time left.
-    bool may_send() {
-        std::lock_guard lock(mu);
-        return !stopping || Clock::now() < drain_deadline;
-    }
-
     Expected<void, SendError> try_send(const ActionItem& item) {
         // A target bug must not take the runner thread (and the process) down.
         try {
@@ -112,7 +105,7 @@ struct ActionRunner::Impl {
             stats.retries.fetch_add(1, std::memory_order_relaxed);
             log::get("rules")->debug("action={} attempt={} failed, retrying: {}", spec.type,
                                      item.attempts, err.reason);
-            if (!wait_backoff(backoff_ms(spec.retry, item.attempts)) || !may_send()) {
+            if (!wait_backoff(backoff_ms(spec.retry, item.attempts))) {
                 fail(item, "stopped");
                 return;
             }
@@ -166,7 +159,7 @@ bool ActionRunner::offer(ActionItem item) {
             refused = std::move(item);
         } else if (s.queue.size() < s.spec.queue_limit) {
             s.queue.push_back(std::move(item));
-        } else if (s.spec.overflow == OverflowPolicy::DropOldest) {
+        } else if (s.spec.overflow == OverflowPolicy::DropOldest && !s.queue.empty()) {
             refused = std::move(s.queue.front());
             s.queue.pop_front();
             s.queue.push_back(std::move(item));
