@@ -111,11 +111,9 @@ Expected<std::vector<ActionSpec>, RuleError> check_actions(const json& actions) 
 }
 
 Expected<CheckedRule, RuleError> check_rule(const store::RuleRecord& r) {
-    if (r.name.empty() || chars(r.name) > kMaxRuleNameChars)
-        return r.name.empty()
-                   ? invalid("name", "required")
-                   : invalid("name",
-                             "must be 1 to " + std::to_string(kMaxRuleNameChars) + " characters");
+    if (r.name.empty()) return invalid("name", "required");
+    if (chars(r.name) > kMaxRuleNameChars)
+        return invalid("name", "must be 1 to " + std::to_string(kMaxRuleNameChars) + " characters");
     if (r.sql.empty()) return invalid("sql", "required");
     auto query = compile_sql(r.sql);
     if (!query) return unexpected(query.error());

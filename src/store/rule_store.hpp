@@ -35,7 +35,8 @@ public:
     virtual Expected<bool, Error> remove(std::int64_t id) = 0;
 };
 
-// <data_dir>/rules.db (or ":memory:").
+// The platform keeps rules in its database file (thingstead.db; migrations are
+// tracked per component), or ":memory:" for tests.
 Expected<std::unique_ptr<RuleStore>, Error> open_sqlite_rule_store(const std::string& path);
 
 }  // namespace ts::store
