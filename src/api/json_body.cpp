@@ -4,8 +4,13 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/json_depth.hpp"
+
 namespace ts::api {
+
 namespace {
+
+constexpr int kMaxBodyDepth = 64;
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -36,6 +41,11 @@ Expected<nlohmann::json, ApiError> json_object_body(
                      "the request body must be JSON (Content-Type: application/json)"});
     // nlohmann reports the error position only through its exception; it is
     // caught right here and never leaves this function.
+    // Bodies nest a few levels; a deeper one is refused before parsing, as
+    // copying or printing the tree would recurse once per level.
+    if (!json_depth_within(req.body, kMaxBodyDepth))
+        return unexpected(
+            malformed_json("nested more than " + std::to_string(kMaxBodyDepth) + " levels deep"));
     nlohmann::json body;
     try {
         body = nlohmann::json::parse(req.body);

@@ -1,5 +1,7 @@
 #include "app/broker_rule_host.hpp"
 
+#include "core/log.hpp"
+
 namespace ts::app {
 
 namespace {
@@ -20,7 +22,12 @@ public:
         }
         r.client_ip = client_ip;
         r.from_rule = msg.from_rule;
-        fn_(r);
+        // A rule's failure must not escape into the broker's routing.
+        try {
+            fn_(r);
+        } catch (const std::exception& e) {
+            log::get("rules")->error("topic={}: rule evaluation threw: {}", msg.topic, e.what());
+        }
     }
 
 private:

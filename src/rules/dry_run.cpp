@@ -6,6 +6,7 @@
 
 #include "broker/topic.hpp"
 #include "rules/actions/action.hpp"
+#include "rules/payload_json.hpp"
 #include "rules/rule_definition.hpp"
 #include "rules/sql/message_view.hpp"
 #include "rules/sql/query.hpp"
@@ -115,7 +116,7 @@ Expected<json, RuleError> dry_run(const DryRunInput& in, std::int64_t now_ms) {
         return invalid("topic", "required: the FROM filter \"" + source + "\" has wildcards");
     const std::string topic = in.topic.value_or(source);
 
-    const json parsed = json::parse(in.payload, nullptr, false);
+    const json parsed = parse_payload(in.payload);
     MessageView m;
     m.topic = topic;
     m.payload = in.payload;

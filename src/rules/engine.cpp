@@ -13,6 +13,7 @@ struct RuleEngine::Impl {
     RuleHost& host;
     TargetEnv env;
     mutable std::mutex mutex;  // guards rules (API threads); never taken per message
+    std::mutex install_mutex;  // one install/uninstall at a time: no lost replacement
     std::map<std::int64_t, std::shared_ptr<RunningRule>> rules;
 };
 
@@ -56,13 +57,14 @@ Expected<std::shared_ptr<RunningRule>, std::string> build(const store::RuleRecor
 }  // namespace
 
 Expected<void, std::string> RuleEngine::install(const store::RuleRecord& r) {
+    std::lock_guard serial(impl_->install_mutex);
     std::shared_ptr<RunningRule> next;
     if (r.enabled) {
         auto built = build(r, impl_->env);
         if (!built) return unexpected(built.error());
         next = std::move(built.value());
     }
-    uninstall(r.id);
+    uninstall_locked(r.id);
     if (!next) return {};
     // The sink holds the rule: a routing thread inside on_message keeps it
     // alive after uninstall has dropped the engine's reference. The cycle
@@ -77,6 +79,11 @@ Expected<void, std::string> RuleEngine::install(const store::RuleRecord& r) {
 }
 
 void RuleEngine::uninstall(std::int64_t id) {
+    std::lock_guard serial(impl_->install_mutex);
+    uninstall_locked(id);
+}
+
+void RuleEngine::uninstall_locked(std::int64_t id) {
     std::shared_ptr<RunningRule> old;
     {
         std::lock_guard lock(impl_->mutex);
@@ -90,13 +97,20 @@ void RuleEngine::uninstall(std::int64_t id) {
     old->stop();
 }
 
+// Every rule leaves the index and starts draining before any is waited on,
+// so shutdown takes one drain time, not one per rule.
 void RuleEngine::stop_all() {
-    std::vector<std::int64_t> ids;
+    std::lock_guard serial(impl_->install_mutex);
+    std::map<std::int64_t, std::shared_ptr<RunningRule>> rules;
     {
         std::lock_guard lock(impl_->mutex);
-        for (const auto& [id, _] : impl_->rules) ids.push_back(id);
+        rules.swap(impl_->rules);
     }
-    for (auto id : ids) uninstall(id);
+    for (auto& [_, rule] : rules) {
+        rule->subscription.reset();
+        rule->begin_stop();
+    }
+    for (auto& [_, rule] : rules) rule->stop();
 }
 
 nlohmann::json RuleEngine::stats(std::int64_t id) const {

@@ -56,6 +56,7 @@ public:
     std::string prometheus_text() const;
 
 private:
+    void uninstall_locked(std::int64_t id);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -2,14 +2,19 @@
 
 #include <chrono>
 
-#include "core/json_depth.hpp"
 #include "core/log.hpp"
+#include "rules/payload_json.hpp"
 
 namespace ts::rules {
 
 namespace {
 
-constexpr int kMaxPayloadDepth = 64;
+// Cached: log::get takes the registry's locks, and on_message runs on the
+// broker's routing threads.
+const std::shared_ptr<spdlog::logger>& rules_log() {
+    static const auto logger = log::get("rules");
+    return logger;
+}
 
 std::int64_t wall_ms() {
     using namespace std::chrono;
@@ -63,19 +68,16 @@ void RunningRule::set_error_action(ActionSpec spec, std::unique_ptr<Target> targ
             // The last stop: what the error action cannot take is counted and
             // logged (the first and every 1000th, so a flood cannot flood the log).
             if (lost_.fetch_add(1) % 1000 == 0)
-                log::get("rules")->error("rule={} ({}) error action failed: {}; lost: {}", id_,
-                                         name_, reason, item.row.dump());
+                rules_log()->error(
+                    "rule={} ({}) error action failed: {}; lost: {}", id_, name_, reason,
+                    item.row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         });
 }
 
 void RunningRule::on_message(const RuleHost::Routed& m) {
     if (stopped_.load(std::memory_order_relaxed) || m.from_rule) return;
     ++matched_;
-    // A payload nested deeper than kMaxPayloadDepth is taken as not JSON:
-    // copying or printing such a tree (SELECT *) would recurse without bound.
-    nlohmann::json parsed(nlohmann::json::value_t::discarded);
-    if (json_depth_within(m.payload, kMaxPayloadDepth))
-        parsed = nlohmann::json::parse(m.payload, nullptr, false);
+    const nlohmann::json parsed = parse_payload(m.payload);
     const nlohmann::json* json = parsed.is_discarded() ? nullptr : &parsed;
 
     std::string message_id = next_message_id();
@@ -92,7 +94,8 @@ void RunningRule::on_message(const RuleHost::Routed& m) {
     auto result = query_.evaluate(view);
     if (!result) {
         ++failed_;
-        log::get("rules")->debug("rule={} ({}) topic={}: {}", id_, name_, m.topic, result.error());
+        if (rules_log()->should_log(spdlog::level::debug))
+            rules_log()->debug("rule={} ({}) topic={}: {}", id_, name_, m.topic, result.error());
         return;
     }
     if (!result.value()) return;
@@ -124,7 +127,7 @@ void RunningRule::on_action_failure(std::size_t index, const ActionItem& item,
                                     const std::string& reason) {
     if (!error_action_) {
         if (lost_.fetch_add(1) % 1000 == 0)
-            log::get("rules")->warn(
+            rules_log()->warn(
                 "rule={} ({}) action {} ({}) gave up on a row: {} (no error action; counted as "
                 "lost)",
                 id_, name_, index, actions_[index]->spec().type, reason);
@@ -154,8 +157,16 @@ void RunningRule::on_action_failure(std::size_t index, const ActionItem& item,
     error_action_->offer(std::move(e));
 }
 
+void RunningRule::begin_stop() {
+    stopped_.store(true);
+    for (auto& a : actions_) a->request_stop();
+}
+
+// The actions drain side by side (each up to its drain time), then the error
+// action takes what they handed over and drains in turn.
 void RunningRule::stop() {
-    if (stopped_.exchange(true)) return;
+    if (stop_done_.exchange(true)) return;
+    begin_stop();
     for (auto& a : actions_) a->stop();
     if (error_action_) error_action_->stop();
 }

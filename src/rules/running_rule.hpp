@@ -31,6 +31,9 @@ public:
     // Stops the actions (their leftovers go to the error action), then the
     // error action. Messages arriving afterwards are counted and dropped.
     void stop();
+    // Stops taking messages and asks the actions to drain, without waiting:
+    // the engine does this for every rule before waiting on any.
+    void begin_stop();
 
     std::int64_t id() const { return id_; }
     const std::string& name() const { return name_; }
@@ -49,6 +52,7 @@ private:
     std::vector<std::unique_ptr<ActionRunner>> actions_;
     std::unique_ptr<ActionRunner> error_action_;
     std::atomic<bool> stopped_{false};
+    std::atomic<bool> stop_done_{false};
     std::atomic<std::uint64_t> matched_{0};  // messages on the FROM filter
     std::atomic<std::uint64_t> passed_{0};   // WHERE held: a row was produced
     std::atomic<std::uint64_t> failed_{0};   // evaluation errors

@@ -17,7 +17,7 @@
 namespace ts::rules {
 
 struct RetryPolicy {
-    int max_attempts = 8;               // first try included
+    int max_attempts = 8;                   // first try included
     std::int64_t initial_backoff_ms = 200;  // doubled per retry
     std::int64_t max_backoff_ms = 10'000;
 };
@@ -84,7 +84,7 @@ struct ActionStats {
     std::atomic<std::uint64_t> failed{0};   // gave up (sent to the error action)
     std::atomic<std::uint64_t> dropped{0};  // overflow policy applied
     std::atomic<std::uint64_t> retries{0};
-    std::atomic<std::uint64_t> queued{0};   // gauge
+    std::atomic<std::uint64_t> queued{0};          // gauge
     std::atomic<std::uint64_t> latency_sum_ms{0};  // offer to delivery, delivered ones
     std::atomic<std::uint64_t> latency_max_ms{0};
 };
@@ -107,6 +107,9 @@ public:
     // Stops the thread; rows still queued after `drain_ms` go to the
     // failure sink with reason "stopped".
     void stop(std::int64_t drain_ms = 2000);
+    // The first half of stop() without the wait, so that several runners
+    // drain at the same time; stop() then only joins.
+    void request_stop(std::int64_t drain_ms = 2000);
 
     const ActionSpec& spec() const;
     const ActionStats& stats() const;

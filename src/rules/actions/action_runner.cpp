@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "core/log.hpp"
 #include "rules/actions/action.hpp"
@@ -32,6 +33,21 @@ std::int64_t backoff_ms(const RetryPolicy& p, int retry) {
     return std::min(d, p.max_backoff_ms);
 }
 
+// Rows are held in memory while a target is slow or down; besides the row
+// count (queueLimit) a byte budget bounds what one action may hold, whatever
+// the payload sizes. The estimate counts the payload twice (as received and
+// as the parsed row) plus the fixed fields.
+constexpr std::size_t kQueueBytesLimit = std::size_t{64} << 20;
+
+std::size_t approx_bytes(const ActionItem& item) {
+    return 2 * item.payload.size() + item.topic.size() + 256;
+}
+
+const std::shared_ptr<spdlog::logger>& rules_log() {
+    static const auto logger = log::get("rules");
+    return logger;
+}
+
 void raise_max(std::atomic<std::uint64_t>& max, std::uint64_t v) {
     auto cur = max.load(std::memory_order_relaxed);
     while (v > cur && !max.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
@@ -49,6 +65,8 @@ struct ActionRunner::Impl {
     std::mutex mu;
     std::condition_variable cv;
     std::deque<ActionItem> queue;        // guarded by mu
+    std::size_t queue_bytes = 0;         // guarded by mu: approx_bytes of the queue
+    bool in_flight = false;              // guarded by mu: a row is being sent
     bool stopping = false;               // guarded by mu
     Clock::time_point drain_deadline{};  // guarded by mu; valid once stopping
     std::thread thread;
@@ -57,10 +75,35 @@ struct ActionRunner::Impl {
     Impl(ActionSpec s, std::unique_ptr<Target> t, FailureSink sink)
         : spec(std::move(s)), target(std::move(t)), on_failure(std::move(sink)) {}
 
+    // The sink runs on a broker thread for "queue full": nothing it throws
+    // may escape into the broker (or end a runner thread).
+    void hand_over(const ActionItem& item, const std::string& reason) {
+        if (!on_failure) return;
+        try {
+            on_failure(item, reason);
+        } catch (const std::exception& e) {
+            rules_log()->error("action={} failure sink threw: {}", spec.type, e.what());
+        }
+    }
+
     void fail(const ActionItem& item, const std::string& reason) {
         stats.failed.fetch_add(1, std::memory_order_relaxed);
-        log::get("rules")->debug("action={} gave up on a row: {}", spec.type, reason);
-        if (on_failure) on_failure(item, reason);
+        if (rules_log()->should_log(spdlog::level::debug))
+            rules_log()->debug("action={} gave up on a row: {}", spec.type, reason);
+        hand_over(item, reason);
+    }
+
+    // queued = rows waiting + the one being sent, so that offered = passed +
+    // failed + dropped + queued holds at every moment.
+    void publish_queued_locked() {
+        stats.queued.store(queue.size() + (in_flight ? 1 : 0), std::memory_order_relaxed);
+    }
+
+    ActionItem pop_locked() {
+        ActionItem item = std::move(queue.front());
+        queue.pop_front();
+        queue_bytes -= std::min(queue_bytes, approx_bytes(item));
+        return item;
     }
 
     Expected<void, SendError> try_send(const ActionItem& item) {
@@ -103,8 +146,9 @@ struct ActionRunner::Impl {
                 return;
             }
             stats.retries.fetch_add(1, std::memory_order_relaxed);
-            log::get("rules")->debug("action={} attempt={} failed, retrying: {}", spec.type,
-                                     item.attempts, err.reason);
+            if (rules_log()->should_log(spdlog::level::debug))
+                rules_log()->debug("action={} attempt={} failed, retrying: {}", spec.type,
+                                   item.attempts, err.reason);
             if (!wait_backoff(backoff_ms(spec.retry, item.attempts))) {
                 fail(item, "stopped");
                 return;
@@ -119,19 +163,25 @@ struct ActionRunner::Impl {
                 std::unique_lock lock(mu);
                 cv.wait(lock, [&] { return stopping || !queue.empty(); });
                 if (queue.empty() || (stopping && Clock::now() >= drain_deadline)) break;
-                item = std::move(queue.front());
-                queue.pop_front();
-                stats.queued.store(queue.size(), std::memory_order_relaxed);
+                item = pop_locked();
+                in_flight = true;
+                publish_queued_locked();
             }
             deliver(item);
+            std::lock_guard lock(mu);
+            in_flight = false;
+            publish_queued_locked();
         }
         std::deque<ActionItem> rest;
         {
             std::lock_guard lock(mu);
             rest.swap(queue);
-            stats.queued.store(0, std::memory_order_relaxed);
+            queue_bytes = 0;
         }
-        for (const auto& item : rest) fail(item, "stopped");
+        for (std::size_t i = 0; i < rest.size(); ++i) {
+            stats.queued.store(rest.size() - i - 1, std::memory_order_relaxed);
+            fail(rest[i], "stopped");
+        }
     }
 };
 
@@ -148,42 +198,49 @@ bool ActionRunner::offer(ActionItem item) {
     auto& s = *impl_;
     s.stats.offered.fetch_add(1, std::memory_order_relaxed);
     if (item.enqueued_ms == 0) item.enqueued_ms = now_ms();
-    std::optional<ActionItem> refused;
+    std::vector<ActionItem> refused;
     bool accepted = true;
     bool stopped = false;
+    const std::size_t bytes = approx_bytes(item);
     {
         std::lock_guard lock(s.mu);
+        auto fits = [&] {
+            return s.queue.size() < s.spec.queue_limit &&
+                   (s.queue.empty() || s.queue_bytes + bytes <= kQueueBytesLimit);
+        };
         if (s.stopping) {
             stopped = true;
             accepted = false;
-            refused = std::move(item);
-        } else if (s.queue.size() < s.spec.queue_limit) {
+            refused.push_back(std::move(item));
+        } else if (fits()) {
             s.queue.push_back(std::move(item));
-        } else if (s.spec.overflow == OverflowPolicy::DropOldest && !s.queue.empty()) {
-            refused = std::move(s.queue.front());
-            s.queue.pop_front();
+            s.queue_bytes += bytes;
+        } else if (s.spec.overflow == OverflowPolicy::DropOldest) {
+            while (!s.queue.empty() && !fits()) refused.push_back(s.pop_locked());
             s.queue.push_back(std::move(item));
+            s.queue_bytes += bytes;
         } else {
             accepted = false;
-            refused = std::move(item);
+            refused.push_back(std::move(item));
         }
-        s.stats.queued.store(s.queue.size(), std::memory_order_relaxed);
+        s.publish_queued_locked();
     }
     if (accepted) s.cv.notify_one();
-    if (!refused) return accepted;
     // On the offering thread, outside the lock: handing the row to the runner
     // thread would need a second queue that grows without bound while a send
     // blocks. The sink (normally the error action's offer()) never blocks.
-    if (stopped) {
-        s.fail(*refused, "stopped");
-    } else {
-        s.stats.dropped.fetch_add(1, std::memory_order_relaxed);
-        if (s.on_failure) s.on_failure(*refused, "queue full");
+    for (const auto& r : refused) {
+        if (stopped) {
+            s.fail(r, "stopped");
+        } else {
+            s.stats.dropped.fetch_add(1, std::memory_order_relaxed);
+            s.hand_over(r, "queue full");
+        }
     }
     return accepted;
 }
 
-void ActionRunner::stop(std::int64_t drain_ms) {
+void ActionRunner::request_stop(std::int64_t drain_ms) {
     auto& s = *impl_;
     {
         std::lock_guard lock(s.mu);
@@ -194,6 +251,11 @@ void ActionRunner::stop(std::int64_t drain_ms) {
         }
     }
     s.cv.notify_all();
+}
+
+void ActionRunner::stop(std::int64_t drain_ms) {
+    request_stop(drain_ms);
+    auto& s = *impl_;
     std::call_once(s.joined, [&] {
         if (s.thread.joinable()) s.thread.join();
     });
@@ -213,6 +275,7 @@ nlohmann::json ActionRunner::stats_json() const {
     const auto sum = st.latency_sum_ms.load(std::memory_order_relaxed);
     return {
         {"type", impl_->spec.type},
+        {"offered", st.offered.load(std::memory_order_relaxed)},
         {"passed", passed},
         {"failed", st.failed.load(std::memory_order_relaxed)},
         {"dropped", st.dropped.load(std::memory_order_relaxed)},

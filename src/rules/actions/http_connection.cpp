@@ -150,17 +150,34 @@ struct HttpConnection::Impl {
         beast::get_lowest_layer(stream).expires_at(deadline);
         if (auto ec = run(ioc, [&](auto h) { http::async_write(stream, req, std::move(h)); }))
             return unexpected(failure("sending to", ec));
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(kMaxReplyBody);
-        if (auto ec =
-                run(ioc, [&](auto h) { http::async_read(stream, buffer, parser, std::move(h)); })) {
-            nothing_received = !parser.got_some();
-            return unexpected(failure("reading the reply from", ec));
+        // Interim replies (100 Continue, 103 Early Hints) come before the
+        // final one; a few are skipped, more is a broken server.
+        for (int interim = 0; interim < 4; ++interim) {
+            http::response_parser<http::string_body> parser;
+            parser.body_limit(kMaxReplyBody);
+            auto ec =
+                run(ioc, [&](auto h) { http::async_read(stream, buffer, parser, std::move(h)); });
+            if (ec == http::error::body_limit && parser.is_header_done()) {
+                // The reply's status is known; only its (oversized) body was
+                // cut. The connection is left mid-body, so it is not reused.
+                auto& res = parser.get();
+                HttpReply reply{res.result_int(), std::move(res.body())};
+                close();
+                return reply;
+            }
+            if (ec) {
+                nothing_received = !parser.got_some();
+                return unexpected(failure("reading the reply from", ec));
+            }
+            nothing_received = false;
+            auto& res = parser.get();
+            if (res.result_int() < 200) continue;
+            HttpReply reply{res.result_int(), std::move(res.body())};
+            if (!res.keep_alive()) close();
+            return reply;
         }
-        auto& res = parser.get();
-        HttpReply reply{res.result_int(), std::move(res.body())};
-        if (!res.keep_alive()) close();
-        return reply;
+        close();
+        return unexpected(HttpFailure{"too many interim (1xx) replies from " + where(), true});
     }
 
     Expected<HttpReply, HttpFailure> once(Request& req, Deadline deadline, bool& nothing_received) {

@@ -67,7 +67,10 @@ Result substring(const CallContext&, std::span<const Value> args) {
         count = len->i;
     }
     if (from < 1) {
-        count = count - (1 - from) < 0 ? 0 : count - (1 - from);
+        // Clamped first: 1 - INT64_MIN overflows. Starts that far before the
+        // string leave nothing of any length anyway.
+        const std::int64_t skip = 1 - std::max<std::int64_t>(from, -(std::int64_t{1} << 62));
+        count = count - skip < 0 ? 0 : count - skip;
         from = 1;
     }
     const std::size_t total = utf8_length(*s);

@@ -26,10 +26,13 @@ public:
         std::deque<Expected<void, SendError>> script;
         std::vector<int> sent;  // row["n"] per attempt
         bool held = false;
+        int entered = 0;  // send() calls begun
     };
     explicit ScriptedTarget(std::shared_ptr<State> s) : s_(std::move(s)) {}
     Expected<void, SendError> send(const ActionItem& item) override {
         std::unique_lock lock(s_->mu);
+        ++s_->entered;
+        s_->cv.notify_all();
         s_->cv.wait(lock, [&] { return !s_->held; });
         s_->sent.push_back(item.row["n"].get<int>());
         s_->cv.notify_all();
@@ -66,6 +69,11 @@ struct Fixture {
         ActionItem item;
         item.row = {{"n", n}};
         return runner->offer(std::move(item));
+    }
+    // Until the runner has taken a row and is inside send().
+    void wait_in_send() {
+        std::unique_lock lock(state->mu);
+        state->cv.wait_for(lock, std::chrono::seconds(5), [&] { return state->entered > 0; });
     }
     void hold(bool on) {
         std::lock_guard lock(state->mu);
@@ -175,14 +183,12 @@ TEST(ActionRunner, DropNewestRefusesWhenFull) {
     Fixture f(spec_with(1, 1, 2, OverflowPolicy::DropNewest));
     f.hold(true);
     f.offer(0);
-    // Wait until the runner has taken item 0 (it then waits in send).
-    for (int i = 0; i < 200 && f.runner->stats().queued.load() != 0; ++i)
-        std::this_thread::sleep_for(5ms);
+    f.wait_in_send();  // item 0 is taken and held in send()
     EXPECT_TRUE(f.offer(1));
     EXPECT_TRUE(f.offer(2));
     EXPECT_FALSE(f.offer(3));
     EXPECT_EQ(f.runner->stats().dropped.load(), 1u);
-    EXPECT_EQ(f.runner->stats().queued.load(), 2u);
+    EXPECT_EQ(f.runner->stats().queued.load(), 3u);  // two waiting, one being sent
     ASSERT_EQ(f.failed().size(), 1u);
     EXPECT_EQ(f.failed()[0].n, 3);
     EXPECT_EQ(f.failed()[0].reason, "queue full");
@@ -195,8 +201,7 @@ TEST(ActionRunner, DropOldestEvictsTheHead) {
     Fixture f(spec_with(1, 1, 2, OverflowPolicy::DropOldest));
     f.hold(true);
     f.offer(0);
-    for (int i = 0; i < 200 && f.runner->stats().queued.load() != 0; ++i)
-        std::this_thread::sleep_for(5ms);
+    f.wait_in_send();
     EXPECT_TRUE(f.offer(1));
     EXPECT_TRUE(f.offer(2));
     EXPECT_TRUE(f.offer(3));  // evicts 1
@@ -259,6 +264,38 @@ TEST(ActionRunner, ExceptionsFromATargetAreFailuresNotCrashes) {
     r.stop(5000);
     ASSERT_EQ(reasons.size(), 1u);
     EXPECT_EQ(reasons[0], "internal error: boom");
+}
+
+TEST(ActionRunner, CountsAddUpWhileARowIsBeingSent) {
+    Fixture f(spec_with(1, 1, 2, OverflowPolicy::DropNewest));
+    f.hold(true);
+    for (int i = 0; i < 5; ++i) f.offer(i);
+    f.wait_in_send();
+    const auto& st = f.runner->stats();
+    EXPECT_EQ(st.offered.load(),
+              st.passed.load() + st.failed.load() + st.dropped.load() + st.queued.load());
+    f.hold(false);
+    f.runner->stop(5000);
+    EXPECT_EQ(st.offered.load(), st.passed.load() + st.failed.load() + st.dropped.load());
+    EXPECT_EQ(st.queued.load(), 0u);
+}
+
+TEST(ActionRunner, ByteBudgetBoundsTheQueueWhateverTheRowCount) {
+    Fixture f(spec_with(1, 1, 100'000, OverflowPolicy::DropNewest));
+    f.hold(true);
+    const std::string big(1 << 20, 'x');  // 1 MiB payloads: the budget holds a few dozen
+    int accepted = 0;
+    for (int i = 0; i < 100; ++i) {
+        ActionItem item;
+        item.row = {{"n", i}};
+        item.payload = big;
+        accepted += f.runner->offer(std::move(item)) ? 1 : 0;
+    }
+    EXPECT_GT(accepted, 10);
+    EXPECT_LT(accepted, 50);
+    EXPECT_EQ(f.runner->stats().dropped.load(), static_cast<std::uint64_t>(100 - accepted));
+    f.hold(false);
+    f.runner->stop(5000);
 }
 
 }  // namespace

@@ -67,6 +67,8 @@ TEST(SqlFunctions, Strings) {
         {"substring('héllo', 2, 3)", "\"éll\""},
         {"substring('abc', 0, 2)", "\"a\""},
         {"substring('abc', 5)", "\"\""},
+        {"substring('abc', -9223372036854775807 - 1)", "\"abc\""},  // no overflow in the clamp
+        {"substring('abc', -1, 3)", "\"a\""},
         {"substring('abc', 2, 100)", "\"bc\""},
         {"replace('a-b-c', '-', '+')", "\"a+b+c\""},
         {"replace('abc', '', 'x')", "\"abc\""},
