@@ -88,6 +88,7 @@ SCENARIOS=(
     "fan-in-qos1|fan-in --publishers 100 --subscribers 1 --qos 1 --inflight 64"
     "fan-in-qos1-paced|fan-in --publishers 1000 --subscribers 1 --qos 1 --rate 20 --source-addresses 2"
     "fan-out-1000|fan-out --subscribers 1000 --qos 0 --source-addresses 2"
+    "p2p-100|p2p --pairs 100 --qos 1"
     "connect-10k|connect --clients 10000 --concurrency 100 --source-addresses 4"
 )
 

@@ -194,3 +194,25 @@ def test_sim_errors_name_the_problem(platform):
                         str(free_port()), "--duration-s", "5"], capture_output=True, text=True,
                        timeout=20, env=cli_env(platform))
     assert r.returncode == 1 and "no device could connect" in r.stderr, r.stderr
+
+
+# `thingstead bench p2p`: the request/reply load generator, device and backend
+# pairs over the test broker. Figures are never asserted, only that every
+# request was answered and the report has its fields.
+@pytest.mark.parametrize("qos", ["0", "1"])
+def test_bench_p2p_pairs_answer_every_request(broker, qos):
+    r = subprocess.run([_thingstead_bin(), "bench", "p2p", "--port", str(broker.port),
+                        "--pairs", "5", "--qos", qos, "--duration", "1", "--warmup", "0",
+                        "--broker-pid", str(broker.pid), "--json"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["scenario"] == "p2p" and rep["parameters"]["pairs"] == 5, rep
+    assert rep["parameters"]["inflight_per_pair"] == 1, rep  # ping-pong by default
+    assert rep["replies_per_s"] > 0 and rep["replies_total"] > 0, rep
+    assert rep["lost"] == 0 and rep["connection_failures"] == 0, rep
+    lat = rep["latency_us"]
+    assert lat["samples"] > 0, rep
+    for key in ("p50", "p99", "p99.9"):
+        assert key in lat, rep
+    assert "broker_cpu_us_per_round_trip" in rep and rep["broker_rss_kb"] > 0, rep

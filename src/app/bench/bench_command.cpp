@@ -14,10 +14,10 @@ void register_bench_command(CLI::App& app, cli::Dispatcher& dispatcher) {
     // Shared with the action, which runs after parsing.
     auto o = std::make_shared<BenchOptions>();
     auto* cmd = app.add_subcommand(
-        "bench", "MQTT load generator: fan-in, fan-out, connect and idle scenarios");
-    cmd->add_option("scenario", o->scenario, "fan-in, fan-out, connect or idle")
+        "bench", "MQTT load generator: fan-in, fan-out, p2p, connect and idle scenarios");
+    cmd->add_option("scenario", o->scenario, "fan-in, fan-out, p2p, connect or idle")
         ->required()
-        ->check(CLI::IsMember({"fan-in", "fan-out", "connect", "idle"}));
+        ->check(CLI::IsMember({"fan-in", "fan-out", "p2p", "connect", "idle"}));
     cmd->add_option("--host", o->host, "Broker host (default 127.0.0.1)");
     cmd->add_option("--port", o->port, "Broker MQTT port (default 1883)")
         ->check(CLI::Range(1, 65535));
@@ -32,11 +32,17 @@ void register_bench_command(CLI::App& app, cli::Dispatcher& dispatcher) {
                     "fan-in: consumers (shared subscription when > 1); fan-out: subscribers "
                     "(default 1)")
         ->check(CLI::Range(1, 1000000));
-    cmd->add_option("--rate", o->rate, "Messages/s per publisher; 0 = flat out (default 0)")
+    cmd->add_option("--pairs", o->pairs, "p2p: device/backend pairs (default 100)")
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--rate", o->rate,
+                    "Messages/s per publisher (p2p: requests/s per pair); 0 = flat out (default 0)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--qos", o->qos, "0 (default) or 1")->check(CLI::Range(0, 1));
-    cmd->add_option("--inflight", o->inflight, "QoS 1: unacknowledged messages per publisher")
-        ->check(CLI::Range(1, 65535));
+    auto* inflight =
+        cmd->add_option("--inflight", o->inflight,
+                        "QoS 1: unacknowledged messages per publisher (default 64); p2p flat "
+                        "out: outstanding requests per pair (default 1)")
+            ->check(CLI::Range(1, 65535));
     cmd->add_option("--payload-size", o->payload_size, "Payload bytes (default 64, minimum 20)")
         ->check(CLI::Range(20, 16 * 1024 * 1024));
     cmd->add_option("--queue-bytes", o->queue_bytes,
@@ -57,11 +63,13 @@ void register_bench_command(CLI::App& app, cli::Dispatcher& dispatcher) {
                     "Broker process to sample CPU time and RSS from (/proc)");
     cmd->add_flag("--json", o->json, "One JSON object instead of the table");
 
-    dispatcher.on(cmd, [o]() -> int {
+    dispatcher.on(cmd, [o, inflight]() -> int {
+        o->inflight_given = inflight->count() > 0;
         // A broker closing a connection mid-write must not kill the generator.
         std::signal(SIGPIPE, SIG_IGN);
         if (o->scenario == "fan-in") return run_fan_in(*o);
         if (o->scenario == "fan-out") return run_fan_out(*o);
+        if (o->scenario == "p2p") return run_p2p(*o);
         if (o->scenario == "connect") return run_connect(*o, false);
         return run_connect(*o, true);
     });

@@ -30,10 +30,16 @@ struct BenchOptions {
     double rate = 0;  // messages/s per publisher; 0 = flat out
     int qos = 0;
     std::size_t inflight = 64;  // unacknowledged QoS 1 messages per publisher
+    // p2p's flat-out default differs (1: ping-pong), so it must know whether
+    // --inflight was given.
+    bool inflight_given = false;
     std::size_t payload_size = 64;
     // Bytes a connection may have queued for writing before its publisher
     // waits: flat out, the generator then runs at the pace the broker reads.
     std::size_t queue_bytes = 64 * 1024;
+
+    // p2p
+    std::size_t pairs = 100;
 
     // connect / idle
     std::size_t clients = 1000;

@@ -7,6 +7,8 @@ namespace ts::app::bench {
 
 int run_fan_in(const BenchOptions& o);
 int run_fan_out(const BenchOptions& o);
+// p2p: N device/backend pairs, request and reply, round-trip latency.
+int run_p2p(const BenchOptions& o);
 // connect: N clients connect as fast as C outstanding allow.
 // idle: the same, then the connections are held for --duration and the
 // broker's memory per connection is reported.
