@@ -107,19 +107,23 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         if (auto it = sessions_.find(key); it != sessions_.end()) {
             s = it->second;
             std::unique_lock lock(s->mutex);
+            // A session with no expiry lives as long as its network connection
+            // (3.1.1 CleanSession=1, 5.0 Session Expiry 0): taking it over ends
+            // it, and its state must not be reused [MQTT-3.1.2-6].
+            const bool ends = c.clean_start || !s->persistent();
             if (s->conn) {
-                s->conn->kick(ReasonCode::SessionTakenOver, !c.clean_start);
+                s->conn->kick(ReasonCode::SessionTakenOver, !ends);
                 s->conn.reset();
                 s->set_online(false);
                 resume_all_locked(*s);
             }
             // A new connection ends the will delay: the will is dropped when the
             // session resumes and sent now when it ends (spec 3.1.3.2.2).
-            if (s->pending_will && c.clean_start) will_to_publish = std::move(s->pending_will);
+            if (s->pending_will && ends) will_to_publish = std::move(s->pending_will);
             s->pending_will.reset();
             lock.unlock();
             offline_.erase(s);
-            if (c.clean_start) {
+            if (ends) {
                 end_session(s);
                 s.reset();
             }
