@@ -64,6 +64,22 @@ def test_clean_session_v311(broker, clients):
     assert not c4.session_present
 
 
+def test_taking_over_a_clean_session_does_not_resume_it(broker, clients):
+    """A CleanSession=1 session lasts as long as its connection; a client that
+    takes it over (even with CleanSession=0) gets a new session, never its
+    state [MQTT-3.1.2-6]."""
+    cid = unique_id("takeover")
+    c1 = clients.new(cid, clean_session=True)
+    c1.connect()
+    c1.subscribe("t/takeover/#", 1)
+    c2 = clients.new(cid, clean_session=False)
+    c2.connect()  # c1 is still connected: this is a takeover
+    assert not c2.session_present
+    p = clients.connected()
+    p.publish("t/takeover/a", b"x", 1)
+    c2.expect_none(0.5)  # c1's subscription was not carried over
+
+
 def test_clean_start_v5(broker, clients):
     cid = unique_id("persist5")
     cp = props(PacketTypes.CONNECT, SessionExpiryInterval=60)
