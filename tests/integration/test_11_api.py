@@ -82,13 +82,20 @@ def test_metrics_count_connections(platform, pclients):
             if line.startswith("thingstead_mqtt_connections "):
                 return float(line.split()[1])
         raise AssertionError("no thingstead_mqtt_connections sample")
-    before = connections()
+    def settle_at(n, what):
+        deadline = time.monotonic() + 5
+        while connections() != n:
+            assert time.monotonic() < deadline, f"connections stayed at {connections()}, {what}"
+            time.sleep(0.05)
+
+    # A fresh platform has no client; the fixture's port probe may still be
+    # closing when the test starts.
+    settle_at(0, "expected 0 before any client")
+    a = pclients.app()
     pclients.app()
-    pclients.app()
-    deadline = time.monotonic() + 3
-    while connections() < before + 2:
-        assert time.monotonic() < deadline, f"connections stayed at {connections()} (before {before})"
-        time.sleep(0.05)
+    settle_at(2, "expected 2 with two clients")
+    a.disconnect()
+    settle_at(1, "expected 1 after one left")
 
 
 def test_unknown_route_is_404_not_found(platform):
