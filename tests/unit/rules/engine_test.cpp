@@ -119,7 +119,13 @@ TEST_F(EngineTest, RowsReachTheActionAndCountersFollow) {
     EXPECT_EQ(published.items[0].second, (nlohmann::json{{"t", 39.0}, {"dev", "d1"}}));
     EXPECT_EQ(published.items[1].second["t"], 40.5);
 
+    // The runner counts a row once send() has returned, just after the
+    // publish callback ran: wait for the count, not only the publish.
     auto s = engine->stats(1);
+    for (int i = 0; i < 500 && s["actions"][0]["passed"] != 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        s = engine->stats(1);
+    }
     EXPECT_EQ(s["matched"], 3);
     EXPECT_EQ(s["passed"], 2);
     EXPECT_EQ(s["failed"], 0);
