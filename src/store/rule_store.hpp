@@ -17,8 +17,8 @@ struct RuleRecord {
     std::string name;
     std::string description;
     std::string sql;
-    std::string actions_json = "[]";     // JSON array of action objects
-    std::string error_action_json;       // JSON object, or empty for none
+    std::string actions_json = "[]";  // JSON array of action objects
+    std::string error_action_json;    // JSON object, or empty for none
     bool enabled = true;
     std::int64_t created_at_ms = 0;
     std::int64_t updated_at_ms = 0;

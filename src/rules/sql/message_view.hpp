@@ -16,7 +16,7 @@ struct MessageView {
     std::string_view product_key;          // of the publishing device; empty for others
     std::string_view device_name;
     std::string_view client_ip;
-    std::string_view message_id;  // unique per message (decimal text)
+    std::string_view message_id;    // unique per message (decimal text)
     std::int64_t timestamp_ms = 0;  // wall clock when the platform received it
 };
 

@@ -57,7 +57,8 @@ public:
 
     bool has_holes() const;
     // Values render as in SQL string conversion; NULL renders as "".
-    Expected<std::string, std::string> render(const nlohmann::json& row, const MessageView& m) const;
+    Expected<std::string, std::string> render(const nlohmann::json& row,
+                                              const MessageView& m) const;
 
 private:
     struct Impl;
