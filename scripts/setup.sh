@@ -12,6 +12,7 @@ packages=(
   mosquitto mosquitto-clients python3-paho-mqtt python3-pytest
   libpq-dev postgresql libnats-dev nats-server
   openssl curl procps
+  chromium
 )
 
 missing=()
@@ -30,10 +31,12 @@ if command -v systemctl >/dev/null 2>&1; then systemctl disable --now mosquitto 
 # Node.js: the machine image ships it (with npm); Debian's package is the fallback.
 command -v npm >/dev/null 2>&1 || { apt-get install -y -qq nodejs npm; }
 
-# npm test clients (MQTT.js and Alibaba's device SDK) for the integration tests.
-if [ -f "$here/tests/integration/package.json" ]; then
-  if [ ! -d "$here/tests/integration/node_modules" ] || \
-     [ "$here/tests/integration/package-lock.json" -nt "$here/tests/integration/node_modules/.package-lock.json" ]; then
-    (cd "$here/tests/integration" && npm ci --no-audit --no-fund --loglevel=error)
+# npm packages: the console's build tools (web/) and the test clients
+# (MQTT.js, Alibaba's device SDK, playwright-core driving Debian's chromium).
+# `npm ci` again only when the lock file is newer than what is installed.
+for dir in "$here/web" "$here/tests/integration"; do
+  [ -f "$dir/package.json" ] || continue
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-fi
+done

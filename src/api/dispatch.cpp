@@ -26,7 +26,10 @@ Response Dispatcher::handle(Request& req, std::string_view query) const {
     // Public routes answer anyone. Everything else under /api/ authenticates
     // before saying anything, so an unauthenticated caller learns nothing
     // beyond the public routes (not even which paths exist).
-    bool public_route = m.kind == RouteMatch::Kind::Found && m.route->access == Access::Public;
+    // The console's catch-all (/{path=**}) is public but never answers for
+    // /api/: an unknown API path still asks for credentials first.
+    bool public_route = m.kind == RouteMatch::Kind::Found && m.route->access == Access::Public &&
+                        !(m.route->pattern.ends_with("=**}") && req.path.starts_with("/api/"));
     bool protected_area = m.kind == RouteMatch::Kind::Found || req.path.starts_with("/api/");
     if (!public_route && protected_area) {
         if (auto denied = check_bearer(req.header("Authorization"), admin_token_))

@@ -39,6 +39,8 @@ struct ApiOptions {
     std::chrono::milliseconds header_timeout{15000};  // from the end of the last reply
     std::chrono::milliseconds body_timeout{30000};
     std::chrono::milliseconds write_timeout{30000};
+    // An idle event stream sends a comment this often, so dead peers are found.
+    std::chrono::milliseconds stream_heartbeat{15000};
 };
 
 class ApiServer {

@@ -3,6 +3,9 @@
 // keep-alive lasts. One request at a time; pipelined ones wait in the buffer.
 #include "api/http_session.hpp"
 
+#include <array>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -13,6 +16,7 @@
 #include <optional>
 
 #include "api/errors.hpp"
+#include "api/event_stream.hpp"
 #include "core/log.hpp"
 
 namespace ts::api {
@@ -34,7 +38,16 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket socket, const ApiOptions& opts, const Dispatcher& dispatcher)
-        : stream_(std::move(socket)), opts_(opts), dispatcher_(dispatcher) {}
+        : stream_(std::move(socket)),
+          opts_(opts),
+          dispatcher_(dispatcher),
+          heartbeat_(stream_.get_executor()) {}
+
+    // A stream's producers must stop when its connection is gone, also when
+    // the server stops and the io_context drops this session unfinished.
+    ~Session() {
+        if (events_) events_->cancel();
+    }
 
     void start() { read_header(); }
 
@@ -127,7 +140,86 @@ private:
                       .count();
         log::get("api")->debug("request method={} path={} status={} ms={}",
                                std::string(http::to_string(req.method)), req.path, res.status, ms);
+        if (res.stream) return start_stream(std::move(res), version);
         reply(std::move(res), version, keep_alive ? After::KeepAlive : After::Close);
+    }
+
+    // --- server-sent events: header, then chunks as events arrive, a comment
+    // line as heartbeat when idle; the connection closes when the stream ends.
+    void start_stream(Response r, unsigned version) {
+        events_ = std::move(r.stream);
+        stream_res_.version(version);
+        stream_res_.result(r.status);
+        stream_res_.set(http::field::server, "Thingstead");
+        stream_res_.set(http::field::content_type, "text/event-stream; charset=utf-8");
+        stream_res_.set(http::field::cache_control, "no-store");
+        stream_res_.set("X-Accel-Buffering", "no");  // proxies must not hold events back
+        for (auto& [name, value] : r.headers) stream_res_.insert(name, value);
+        stream_res_.keep_alive(false);
+        stream_res_.chunked(true);
+        serializer_.emplace(stream_res_);
+        std::weak_ptr<Session> weak = weak_from_this();
+        auto executor = stream_.get_executor();
+        events_->set_waker([weak, executor] {
+            asio::post(executor, [weak] {
+                if (auto self = weak.lock()) self->heartbeat_.cancel();
+            });
+        });
+        stream_.expires_after(opts().write_timeout);
+        http::async_write_header(stream_, *serializer_,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (ec) return self->end_stream();
+                                     self->watch_for_close();
+                                     self->pump();
+                                 });
+    }
+
+    // The client sends nothing more on a stream; a read completing means it
+    // closed (or misbehaves), so the stream ends now rather than at the next
+    // heartbeat. On the raw socket: beast's timer must not expire this read.
+    void watch_for_close() {
+        stream_.socket().async_read_some(
+            asio::buffer(probe_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec) return self->end_stream();
+                self->watch_for_close();
+            });
+    }
+
+    void pump() {
+        if (stream_done_) return;
+        chunk_ = events_->take();
+        if (!chunk_.empty()) return write_chunk();
+        if (events_->closed()) {
+            stream_.expires_after(opts().write_timeout);
+            return asio::async_write(stream_, http::make_chunk_last(),
+                                     [self = shared_from_this()](beast::error_code, std::size_t) {
+                                         self->end_stream();
+                                     });
+        }
+        heartbeat_.expires_after(opts().stream_heartbeat);
+        heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (self->stream_done_) return;
+            if (ec) return self->pump();  // woken: events arrived
+            self->chunk_ = ": keep-alive\n\n";
+            self->write_chunk();
+        });
+    }
+
+    void write_chunk() {
+        stream_.expires_after(opts().write_timeout);
+        asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->end_stream();
+                              self->pump();
+                          });
+    }
+
+    void end_stream() {
+        if (stream_done_) return;
+        stream_done_ = true;
+        events_->cancel();
+        heartbeat_.cancel();
+        close();
     }
 
     enum class After { KeepAlive, Close, Drain };
@@ -193,6 +285,15 @@ private:
     http::response<http::string_body> res_;
     std::unique_ptr<char[]> drain_buf_;
     std::size_t drained_ = 0;
+
+    // Streaming (server-sent events) state.
+    asio::steady_timer heartbeat_;
+    std::shared_ptr<EventStream> events_;
+    http::response<http::empty_body> stream_res_;
+    std::optional<http::response_serializer<http::empty_body>> serializer_;
+    std::string chunk_;
+    std::array<char, 256> probe_{};
+    bool stream_done_ = false;
 };
 
 }  // namespace

@@ -323,6 +323,39 @@ void rule_schemas(json& s) {
                             {"code", "message"});
 }
 
+// Live views for the console (live_routes.cpp).
+void live_schemas(json& s) {
+    const json count = {{"type", "integer"}};
+    s["Overview"] = object(
+        {{"time", time_ms("when the figures were read")},
+         {"products", count},
+         {"devices", object({{"total", count},
+                             {"online", count},
+                             {"offline", count},
+                             {"inactive", count},
+                             {"disabled", count}})},
+         {"connections", count},
+         {"messages",
+          object(
+              {{"received",
+                {{"type", "integer"}, {"description", "PUBLISH packets in, since start"}}},
+               {"sent", {{"type", "integer"}, {"description", "PUBLISH packets out, since start"}}},
+               {"dropped", count}})},
+         {"thing", object({{"propertyValuesStored", count},
+                           {"eventsStored", count},
+                           {"validationFailures", count}})},
+         {"rules",
+          object({{"total", count},
+                  {"enabled", count},
+                  {"running", count},
+                  {"matched", count},
+                  {"failed", count},
+                  {"lost", count},
+                  {"actionsFailed", count},
+                  {"actionsDropped", count},
+                  {"withFailures", {{"type", "array"}, {"items", {{"type", "object"}}}}}})}});
+}
+
 json schemas() {
     json s;
     s["Error"] =
@@ -398,6 +431,7 @@ json schemas() {
                {"topic", "payload"});
     thing_schemas(s);
     rule_schemas(s);
+    live_schemas(s);
     return s;
 }
 
@@ -581,6 +615,28 @@ void rule_paths(json& p) {
     p["/rules:test"]["post"]["responses"]["400"] = invalid;
 }
 
+// The console's live views (live_routes.cpp).
+void live_paths(json& p) {
+    p["/stream"]["get"] = op(
+        "streamDeviceEvents",
+        "Server-sent events (text/event-stream) of the platform's messages about devices: "
+        "`status`, `properties`, `event`, `reply`, `validation` (payloads as in "
+        "docs/rules-sources.md), `overflow` when the client fell behind and events were dropped; "
+        "a comment line every 15 s while idle",
+        {{"200",
+          {{"description", "the event stream"},
+           {"content", {{"text/event-stream", {{"schema", str()}}}}}}},
+         {"503", error_reply("TooManyStreams")}},
+        json::array({query_param("productKey", str(), "only this product's devices"),
+                     query_param("deviceName", str(), "only this device (needs productKey)"),
+                     query_param("types", str(),
+                                 "comma-separated event types to send (default: all): status, "
+                                 "properties, event, reply, validation")}));
+    p["/overview"]["get"] =
+        op("getOverview", "Figures for a dashboard: devices by status, traffic totals, rules",
+           {{"200", reply("the figures", ref("Overview"))}});
+}
+
 json paths() {
     json p;
     const json product_404 = error_reply("ProductNotFound");
@@ -671,6 +727,7 @@ json paths() {
 
     thing_paths(p);
     rule_paths(p);
+    live_paths(p);
 
     const json health = {{"200", reply("the platform is up", ref("Health"))}};
     p["/healthz"]["get"] = {{"operationId", "healthz"},

@@ -6,6 +6,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace ts::api {
+
+class EventStream;
 
 inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
 
@@ -38,6 +41,9 @@ struct Response {
     std::string content_type = std::string(kJsonContentType);
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+    // Set: the body is this stream of server-sent events, written as it is
+    // produced (chunked) until it closes or the client leaves; `body` unused.
+    std::shared_ptr<EventStream> stream;
 
     static Response json(unsigned status, const nlohmann::json& body);
     static Response text(unsigned status, std::string content_type, std::string body);

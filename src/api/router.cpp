@@ -107,7 +107,7 @@ void Router::add(boost::beast::http::verb method, std::string pattern, Handler h
 
 RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {
     RouteMatch result;
-    auto raw = split_path(path);
+    auto raw = split_path(path);  // "/" is one empty segment: only a {rest=**} route takes it
     if (raw.empty()) return result;
     std::vector<std::string> decoded;
     decoded.reserve(raw.size());

@@ -35,6 +35,12 @@ void add_thing_routes(Router& router, thing::ThingService& thing);
 // Rules and their dry run, /rules and /rules:test (rules_routes.cpp).
 void add_rule_routes(Router& router, rules::RuleManager& rules);
 
+// Live views: /stream (server-sent events) and /overview (live_routes.cpp).
+void add_live_routes(Router& router, DeviceFeed& feed, OverviewSource& overview);
+// The console's static files from `dir` at / (console_files.cpp). Without
+// the directory, / answers with a page saying how to build the console.
+void add_console_routes(Router& router, const std::string& dir);
+
 // Everything above.
 void add_api_routes(Router& router, const Services& services);
 

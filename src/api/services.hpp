@@ -2,7 +2,12 @@
 // The services the API needs from layers it may not link against. The caller
 // owns the interface (STYLE.md 3): the API declares what it needs, app/ plugs
 // the broker in, and the API's tests plug in recording fakes.
+#include <functional>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/expected.hpp"
 
@@ -22,6 +27,32 @@ class MetricsSource {
 public:
     virtual ~MetricsSource() = default;
     virtual std::string prometheus_text() = 0;
+};
+
+// The platform's own messages about devices (status changes, accepted
+// property and event posts, call replies, validation failures; their topics
+// and payloads are in docs/rules-sources.md), for live views.
+class DeviceFeed {
+public:
+    // Ends the subscription when destroyed; no call is made after that.
+    class Subscription {
+    public:
+        virtual ~Subscription() = default;
+    };
+    using Listener = std::function<void(std::string_view topic, std::string_view payload)>;
+
+    virtual ~DeviceFeed() = default;
+    // `listener` runs on the broker's routing threads for each platform
+    // message on a topic matching one of `filters`: it must not block.
+    virtual std::unique_ptr<Subscription> subscribe(const std::vector<std::string>& filters,
+                                                    Listener listener) = 0;
+};
+
+// Figures for the console's overview (see GET /overview in openapi.cpp).
+class OverviewSource {
+public:
+    virtual ~OverviewSource() = default;
+    virtual nlohmann::json overview() = 0;
 };
 
 }  // namespace ts::api

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     auto* serve = app.add_subcommand("serve", "Run the platform (MQTT broker, storage, API)");
     serve->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
     // Flags are applied after the file, so they are read into optionals first.
-    std::optional<std::string> data_dir, log_level, tls_cert, tls_key, bind;
+    std::optional<std::string> data_dir, log_level, tls_cert, tls_key, bind, console_dir;
     std::optional<std::uint16_t> mqtt_port, tls_port, ws_port, http_port;
     std::optional<std::size_t> threads;
     bool allow_anonymous = false;
@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     serve->add_option("--tls-port", tls_port, "MQTT/TLS port (default 8883; 0 turns it off)");
     serve->add_option("--ws-port", ws_port, "MQTT/WebSocket port (default 8083; 0 turns it off)");
     serve->add_option("--http-port", http_port, "HTTP API port (default 8080; 0 turns it off)");
+    serve->add_option("--console-dir", console_dir,
+                      "Directory of the built web console (default: this build's)");
     serve->add_option("--threads", threads, "Event-loop threads (default: one per core)");
     serve->add_option("--tls-cert", tls_cert, "PEM certificate chain for the TLS listener");
     serve->add_option("--tls-key", tls_key, "PEM private key for the TLS listener");
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
         if (tls_cert) cfg.tls_cert = *tls_cert;
         if (tls_key) cfg.tls_key = *tls_key;
         if (log_level) cfg.log_level = *log_level;
+        if (console_dir) cfg.console_dir = *console_dir;
         if (allow_anonymous) cfg.broker.allow_anonymous = true;
         std::signal(SIGPIPE, SIG_IGN);
         return ts::app::serve(cfg);

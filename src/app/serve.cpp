@@ -12,9 +12,11 @@
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
 #include "app/admin_token.hpp"
+#include "app/broker_device_feed.hpp"
 #include "app/broker_rule_host.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
+#include "app/platform_overview.hpp"
 #include "app/platform_services.hpp"
 #include "broker/broker.hpp"
 #include "core/log.hpp"
@@ -211,6 +213,8 @@ int serve(const ServeConfig& cfg) {
 
     BrokerPublisher publisher(broker);
     BrokerMetrics metrics(broker, &thing, &rule_engine);
+    BrokerDeviceFeed device_feed(broker);
+    PlatformOverview overview(**reg, broker, thing, **rule_store, rule_engine);
     std::unique_ptr<api::ApiServer> http;
     if (cfg.http_port != 0) {
         api::ApiOptions o;
@@ -222,6 +226,9 @@ int serve(const ServeConfig& cfg) {
         api::add_api_routes(router, api::Services{**reg, publisher, metrics});
         api::add_thing_routes(router, thing);
         api::add_rule_routes(router, rule_manager);
+        api::add_live_routes(router, device_feed, overview);
+        api::add_console_routes(router,
+                                cfg.console_dir.empty() ? default_console_dir() : cfg.console_dir);
         auto server = api::ApiServer::start(o, std::move(router));
         if (!server) {
             logger->error("http listener on {}:{}: {}", cfg.bind, cfg.http_port,

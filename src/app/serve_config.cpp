@@ -83,6 +83,7 @@ std::map<std::string, Setter> setters(ServeConfig& c) {
         {"http.port", integer(c.http_port)},
         {"http.threads", integer(c.http_threads)},
         {"http.public_url", text(c.http_public_url)},
+        {"http.console_dir", text(c.console_dir)},
         {"auth.fail_limit", integer(c.auth_fail_limit)},
         {"auth.fail_window_s", integer(c.auth_fail_window_s)},
         {"auth.block_s", integer(c.auth_block_s)},

@@ -30,11 +30,18 @@ struct ServeConfig {
     // The API's address as devices reach it (remote config download URLs);
     // empty: http://{bind or 127.0.0.1}:{http_port}.
     std::string http_public_url;
+    // The web console's built files; empty: where this build put them
+    // (default_console_dir()).
+    std::string console_dir;
     std::uint32_t auth_fail_limit = 10;     // failed sign-ins from one address ...
     std::uint32_t auth_fail_window_s = 60;  // ... within this window ...
     std::uint32_t auth_block_s = 60;        // ... block it for this long; 0 turns throttling off
     broker::BrokerConfig broker;
 };
+
+// The console files this build produced (CMake's `console` target), used
+// when no console_dir is configured.
+std::string default_console_dir();
 
 // Reads a TOML file over `cfg`. Unknown keys and wrong types are errors that
 // name the key, so a typo does not silently fall back to a default.

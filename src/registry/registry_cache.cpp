@@ -46,6 +46,32 @@ std::size_t RegistryCache::device_count(std::string_view pk) const {
     return it == products_.end() ? 0 : it->second.devices.size();
 }
 
+DeviceCounts RegistryCache::count_devices() const {
+    DeviceCounts c;
+    std::shared_lock lock(mutex_);
+    c.products = products_.size();
+    for (const auto& [pk, entry] : products_) {
+        c.total += entry.devices.size();
+        for (const auto& [dn, d] : entry.devices) {
+            switch (d->status()) {
+                case DeviceStatus::Inactive:
+                    ++c.inactive;
+                    break;
+                case DeviceStatus::Online:
+                    ++c.online;
+                    break;
+                case DeviceStatus::Offline:
+                    ++c.offline;
+                    break;
+                case DeviceStatus::Disabled:
+                    ++c.disabled;
+                    break;
+            }
+        }
+    }
+    return c;
+}
+
 bool RegistryCache::product_name_taken(std::string_view name, std::string_view except_pk) const {
     std::shared_lock lock(mutex_);
     for (const auto& [pk, entry] : products_)

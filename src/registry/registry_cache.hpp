@@ -28,6 +28,7 @@ public:
     DevicePtr find_device(std::string_view pk, std::string_view dn) const;
     std::shared_ptr<const std::vector<TopicClass>> topic_classes(std::string_view pk) const;
     std::size_t device_count(std::string_view pk) const;
+    DeviceCounts count_devices() const;
     // Product names are unique, as in Alibaba's console; `except_pk` is the
     // product being renamed.
     bool product_name_taken(std::string_view name, std::string_view except_pk) const;

@@ -54,6 +54,10 @@ std::shared_ptr<const std::vector<TopicClass>> SqliteRegistry::topic_classes(
     return cache_.topic_classes(pk);
 }
 
+DeviceCounts SqliteRegistry::count_devices() const {
+    return cache_.count_devices();
+}
+
 void SqliteRegistry::mark_online(const std::string& pk, const std::string& dn,
                                  const std::string& ip, std::int64_t time_ms) {
     // The record is queued inside the cache's lock, so queue order is cache

@@ -87,6 +87,7 @@ public:
     std::shared_ptr<const Product> find_product(std::string_view pk) const override;
     std::shared_ptr<const std::vector<TopicClass>> topic_classes(
         std::string_view pk) const override;
+    DeviceCounts count_devices() const override;
 
     void mark_online(const std::string& pk, const std::string& dn, const std::string& ip,
                      std::int64_t time_ms) override;

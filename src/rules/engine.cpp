@@ -2,6 +2,8 @@
 
 #include <map>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "core/log.hpp"
 #include "rules/running_rule.hpp"
@@ -118,6 +120,45 @@ nlohmann::json RuleEngine::stats(std::int64_t id) const {
     auto it = impl_->rules.find(id);
     if (it == impl_->rules.end()) return nullptr;
     return it->second->stats_json();
+}
+
+nlohmann::json RuleEngine::summary() const {
+    std::vector<std::pair<std::int64_t, std::shared_ptr<RunningRule>>> running;
+    {
+        std::lock_guard lock(impl_->mutex);
+        running.assign(impl_->rules.begin(), impl_->rules.end());
+    }
+    std::uint64_t matched = 0, failed = 0, lost = 0, actions_failed = 0, actions_dropped = 0;
+    nlohmann::json with_failures = nlohmann::json::array();
+    for (const auto& [id, rule] : running) {
+        nlohmann::json s = rule->stats_json();
+        std::uint64_t rule_failed = s.value("failed", std::uint64_t{0});
+        std::uint64_t rule_lost = s.value("lost", std::uint64_t{0});
+        std::uint64_t a_failed = 0, a_dropped = 0;
+        for (const auto& a : s["actions"]) {
+            a_failed += a.value("failed", std::uint64_t{0});
+            a_dropped += a.value("dropped", std::uint64_t{0});
+        }
+        matched += s.value("matched", std::uint64_t{0});
+        failed += rule_failed;
+        lost += rule_lost;
+        actions_failed += a_failed;
+        actions_dropped += a_dropped;
+        if (rule_failed + rule_lost + a_failed + a_dropped > 0)
+            with_failures.push_back({{"id", id},
+                                     {"name", rule->name()},
+                                     {"failed", rule_failed},
+                                     {"lost", rule_lost},
+                                     {"actionsFailed", a_failed},
+                                     {"actionsDropped", a_dropped}});
+    }
+    return {{"running", running.size()},
+            {"matched", matched},
+            {"failed", failed},
+            {"lost", lost},
+            {"actionsFailed", actions_failed},
+            {"actionsDropped", actions_dropped},
+            {"withFailures", std::move(with_failures)}};
 }
 
 std::string RuleEngine::prometheus_text() const {

@@ -52,6 +52,10 @@ public:
     // {"matched","passed","failed","actions":[ActionRunner::stats_json()...],
     //  "errorAction":{...}|null}; null when the rule is not running.
     nlohmann::json stats(std::int64_t id) const;
+    // Totals over the running rules, for dashboards: {"running","matched",
+    // "failed","lost","actionsFailed","actionsDropped","withFailures":[{"id",
+    // "name","failed","lost","actionsFailed","actionsDropped"}]}.
+    nlohmann::json summary() const;
     // Per rule and per action counters, Prometheus text format.
     std::string prometheus_text() const;
 

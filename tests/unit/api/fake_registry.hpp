@@ -229,6 +229,28 @@ public:
         std::string_view) const override {
         return nullptr;
     }
+    registry::DeviceCounts count_devices() const override {
+        std::lock_guard lock(mu_);
+        registry::DeviceCounts c;
+        c.total = devices_.size();
+        for (const auto& [key, d] : devices_) {
+            switch (d.status()) {
+                case registry::DeviceStatus::Inactive:
+                    ++c.inactive;
+                    break;
+                case registry::DeviceStatus::Online:
+                    ++c.online;
+                    break;
+                case registry::DeviceStatus::Offline:
+                    ++c.offline;
+                    break;
+                case registry::DeviceStatus::Disabled:
+                    ++c.disabled;
+                    break;
+            }
+        }
+        return c;
+    }
     void mark_online(const std::string&, const std::string&, const std::string&,
                      std::int64_t) override {}
     void mark_offline(const std::string&, const std::string&, std::int64_t) override {}
@@ -294,7 +316,7 @@ private:
         return p;
     }
 
-    std::mutex mu_;
+    mutable std::mutex mu_;
     int counter_ = 0;
     std::optional<registry::RegistryError> fail_next_;
     std::map<std::string, registry::Product> products_;

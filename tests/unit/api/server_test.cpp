@@ -300,6 +300,17 @@ TEST_F(ServerTest, OpenApiListsEveryRoute) {
     rules::RuleEngine engine(rule_host, rules::TargetEnv{});
     rules::RuleManager rule_manager(**rule_store, engine);
     add_rule_routes(router, rule_manager);
+    // ...and the live views.
+    struct NoFeed final : DeviceFeed {
+        std::unique_ptr<Subscription> subscribe(const std::vector<std::string>&,
+                                                Listener) override {
+            return nullptr;
+        }
+    } feed;
+    struct NoOverview final : OverviewSource {
+        nlohmann::json overview() override { return nlohmann::json::object(); }
+    } overview;
+    add_live_routes(router, feed, overview);
     std::size_t documented = 0;
     for (const auto& route : router.routes()) {
         std::string path = route.pattern;

@@ -1,0 +1,132 @@
+// The web console's static files (built from web/ by Vite) at /. They are
+// read into memory when the server starts: a request can only ever get one
+// of those files, so no path from a request reaches the file system.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "api/errors.hpp"
+#include "api/routes.hpp"
+#include "core/log.hpp"
+
+namespace ts::api {
+namespace {
+
+namespace fs = std::filesystem;
+namespace http = boost::beast::http;
+
+// The whole console is well under a megabyte; this only stops a wrong
+// directory (say, "/") from being read into memory.
+constexpr std::uintmax_t kMaxTotalBytes = 64ull * 1024 * 1024;
+
+struct StaticFile {
+    std::string content_type;
+    std::string body;
+};
+using FileMap = std::map<std::string, StaticFile, std::less<>>;
+
+std::string content_type_of(const fs::path& p) {
+    static const std::map<std::string, std::string, std::less<>> types = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".map", "application/json; charset=utf-8"},
+    };
+    auto it = types.find(p.extension().string());
+    return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+FileMap load(const std::string& dir) {
+    FileMap files;
+    std::error_code ec;
+    if (dir.empty() || !fs::is_regular_file(fs::path(dir) / "index.html", ec)) return files;
+    std::uintmax_t total = 0;
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        total += it->file_size(ec);
+        if (total > kMaxTotalBytes) {
+            log::get("api")->warn("console directory too large, not served dir={}", dir);
+            return {};
+        }
+        std::ifstream in(it->path(), std::ios::binary);
+        std::ostringstream body;
+        body << in.rdbuf();
+        files.emplace(fs::relative(it->path(), dir, ec).generic_string(),
+                      StaticFile{content_type_of(it->path()), std::move(body).str()});
+    }
+    return files;
+}
+
+// What / says when the console was not built (a build without npm).
+Response not_built(const std::string& dir) {
+    std::string where = dir.empty() ? "(none configured)" : dir;
+    return Response::text(
+        200, "text/html; charset=utf-8",
+        "<!doctype html><meta charset=utf-8><title>Thingstead</title>"
+        "<h1>Thingstead</h1><p>The web console is not built here (looked in " +
+            where +
+            "). Build it with <code>cmake --build --preset release --target console</code> "
+            "(needs Node.js and <code>npm ci</code> in <code>web/</code>) or start the platform "
+            "with <code>scripts/start.sh</code>. The REST API is at <a "
+            "href=\"/api/v1/openapi.json\">/api/v1</a>.</p>");
+}
+
+void add_security_headers(Response& r) {
+    // The console talks only to its own origin; no framing, no foreign code.
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'self'; img-src 'self' data: blob:; "
+                           "style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+                           "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+}
+
+Response serve(const FileMap& files, const std::string& dir, const std::string& path) {
+    if (path == "api" || path.starts_with("api/"))
+        return error_response(not_found("no such resource: /" + path));
+    if (files.empty()) return not_built(dir);
+    std::string_view name = path.empty() ? "index.html" : std::string_view(path);
+    auto it = files.find(name);
+    if (it == files.end()) {
+        // Paths without an extension are pages of the console: its index
+        // (pages live in the hash, so this is only a forgiving default).
+        auto last = name.substr(name.rfind('/') + 1);
+        if (last.find('.') != std::string_view::npos)
+            return error_response(not_found("no such file: /" + path));
+        it = files.find("index.html");
+    }
+    Response r = Response::text(200, it->second.content_type, it->second.body);
+    // Vite puts a content hash in every asset's name: they never change.
+    bool hashed = name.starts_with("assets/");
+    r.headers.emplace_back("Cache-Control",
+                           hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    add_security_headers(r);
+    return r;
+}
+
+}  // namespace
+
+void add_console_routes(Router& router, const std::string& dir) {
+    auto files = std::make_shared<const FileMap>(load(dir));
+    if (files->empty())
+        log::get("api")->warn("web console not found dir={}", dir.empty() ? "(none)" : dir);
+    else
+        log::get("api")->info("web console files={} dir={}", files->size(), dir);
+    router.add(
+        http::verb::get, "/{path=**}",
+        [files, dir](const Request& req) { return serve(*files, dir, req.param("path")); },
+        Access::Public);
+}
+
+}  // namespace ts::api

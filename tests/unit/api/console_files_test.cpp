@@ -1,0 +1,98 @@
+// The console's static files at /: index and assets with their types and
+// cache rules, page paths falling back to the index, nothing outside the
+// loaded files, /api/ paths still asking for a token, and a helpful page
+// when the console was not built.
+#include <fstream>
+
+#include "../support/temp_dir.hpp"
+#include "api/routes.hpp"
+#include "api_test_util.hpp"
+
+namespace ts::api::test {
+namespace {
+
+class ConsoleFilesTest : public ::testing::Test {
+protected:
+    void start(const std::string& dir) {
+        Router router;
+        add_health_routes(router, metrics_);
+        add_console_routes(router, dir);
+        ApiOptions opts;
+        opts.bind = "127.0.0.1";
+        opts.port = 0;
+        opts.admin_token = kToken;
+        auto s = ApiServer::start(opts, std::move(router));
+        ASSERT_TRUE(s.has_value()) << s.error().message;
+        server_ = std::move(*s);
+    }
+    Reply get(const std::string& target, std::optional<std::string> token = std::nullopt) {
+        Client c(server_->port());
+        return c.request(http::verb::get, target, std::nullopt, token);
+    }
+    void write(const std::string& rel, const std::string& body) {
+        std::filesystem::create_directories(std::filesystem::path(dir_.file(rel)).parent_path());
+        std::ofstream(dir_.file(rel)) << body;
+    }
+
+    ts::test::TempDir dir_;
+    FixedMetrics metrics_;
+    std::unique_ptr<ApiServer> server_;
+};
+
+TEST_F(ConsoleFilesTest, ServesTheIndexAndAssets) {
+    write("index.html", "<!doctype html><title>console</title>");
+    write("assets/index-abc123.js", "console.log(1)");
+    write("assets/index-abc123.css", "body{}");
+    start(dir_.path());
+
+    auto r = get("/");
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body, "<!doctype html><title>console</title>");
+    EXPECT_EQ(r.header(http::field::content_type), "text/html; charset=utf-8");
+    EXPECT_EQ(r.header(http::field::cache_control), "no-cache");
+    EXPECT_NE(r.headers["Content-Security-Policy"].find("default-src 'self'"), std::string::npos);
+
+    r = get("/assets/index-abc123.js");
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body, "console.log(1)");
+    EXPECT_EQ(r.header(http::field::content_type), "text/javascript; charset=utf-8");
+    EXPECT_EQ(r.header(http::field::cache_control), "public, max-age=31536000, immutable");
+    EXPECT_EQ(get("/assets/index-abc123.css").header(http::field::content_type),
+              "text/css; charset=utf-8");
+}
+
+TEST_F(ConsoleFilesTest, PagePathsGetTheIndexAndMissingFilesAre404) {
+    write("index.html", "index");
+    start(dir_.path());
+    EXPECT_EQ(get("/devices/p/d").body, "index");
+    auto r = get("/assets/missing.js");
+    EXPECT_EQ(r.status, 404u);
+    EXPECT_EQ(r.code(), "NotFound");
+    // Only loaded files are served: nothing reaches the file system.
+    EXPECT_EQ(get("/..%2F..%2Fetc%2Fpasswd.txt").status, 404u);
+    EXPECT_EQ(get("/assets/..%2F..%2F..%2Fetc%2Fhostname.txt").status, 404u);
+}
+
+TEST_F(ConsoleFilesTest, ApiPathsAreNotConsolePages) {
+    write("index.html", "index");
+    start(dir_.path());
+    // An unknown API path still asks for credentials first, then is a JSON 404.
+    auto r = get("/api/v1/nothing");
+    EXPECT_EQ(r.status, 401u);
+    r = get("/api/v1/nothing", std::string(kToken));
+    EXPECT_EQ(r.status, 404u);
+    EXPECT_EQ(r.code(), "NotFound");
+    // Literal routes keep winning over the catch-all.
+    EXPECT_EQ(get("/healthz").js()["status"], "ok");
+}
+
+TEST_F(ConsoleFilesTest, WithoutABuiltConsoleTheRootSaysHowToBuildIt) {
+    start(dir_.file("missing"));
+    auto r = get("/");
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_NE(r.body.find("web console is not built"), std::string::npos);
+    EXPECT_NE(r.body.find("--target console"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ts::api::test
