@@ -111,6 +111,10 @@ def test_stream_carries_status_and_accepted_posts(platform, pclients):
         name, data = reader.next_event()
         assert name == "properties", (name, data)
         assert data["items"]["temperature"]["value"] == 21.5
+        # The overview counts both devices online and the posts among the messages in.
+        ov = api.get("/overview", expect=200).json
+        assert ov["devices"]["online"] == 2 and ov["devices"]["total"] == 2, ov
+        assert ov["messages"]["received"] >= 1 and ov["thing"]["propertyValuesStored"] == 1, ov
         # A value the thing model refuses is a validation event, not a value.
         d.publish(topic, json.dumps({"id": "8", "version": "1.0", "params": {"temperature": 500},
                                      "method": "thing.event.property.post"}), qos=1)

@@ -29,6 +29,7 @@ const mqttUrl = process.env.MQTT_URL;
 const shots = process.env.SHOTS;
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 fs.mkdirSync(shots, { recursive: true });
+fs.rmSync(path.join(shots, "failure.png"), { force: true });
 
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 const suffix = crypto.randomBytes(3).toString("hex");
