@@ -99,16 +99,17 @@ Response serve(const FileMap& files, const std::string& dir, const std::string& 
     std::string_view name = path.empty() ? "index.html" : std::string_view(path);
     auto it = files.find(name);
     if (it == files.end()) {
-        // Paths without an extension are pages of the console: its index
-        // (pages live in the hash, so this is only a forgiving default).
-        auto last = name.substr(name.rfind('/') + 1);
-        if (last.find('.') != std::string_view::npos)
+        // A one-segment path without an extension ("/devices") is taken for
+        // a page of the console and gets its index (pages live in the hash,
+        // so this is only a forgiving default). Deeper paths would load the
+        // index's relative asset URLs from the wrong folder: 404.
+        if (name.find_first_of("./") != std::string_view::npos)
             return error_response(not_found("no such file: /" + path));
         it = files.find("index.html");
     }
     Response r = Response::text(200, it->second.content_type, it->second.body);
     // Vite puts a content hash in every asset's name: they never change.
-    bool hashed = name.starts_with("assets/");
+    bool hashed = it->first.starts_with("assets/");
     r.headers.emplace_back("Cache-Control",
                            hashed ? "public, max-age=31536000, immutable" : "no-cache");
     add_security_headers(r);

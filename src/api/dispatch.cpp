@@ -26,11 +26,16 @@ Response Dispatcher::handle(Request& req, std::string_view query) const {
     // Public routes answer anyone. Everything else under /api/ authenticates
     // before saying anything, so an unauthenticated caller learns nothing
     // beyond the public routes (not even which paths exist).
-    // The console's catch-all (/{path=**}) is public but never answers for
-    // /api/: an unknown API path still asks for credentials first.
-    bool public_route = m.kind == RouteMatch::Kind::Found && m.route->access == Access::Public &&
-                        !(m.route->pattern.ends_with("=**}") && req.path.starts_with("/api/"));
-    bool protected_area = m.kind == RouteMatch::Kind::Found || req.path.starts_with("/api/");
+    // Whether the path is the API's is decided on the decoded path, as the
+    // router matches it ("/%61pi/..." is "/api/..."). The console's catch-all
+    // (/{path=**}) is public but never answers there: an unknown API path
+    // still asks for credentials first.
+    auto decoded = url_decode(req.path, false);
+    bool api_area = decoded && (decoded->starts_with("/api/") || *decoded == "/api");
+    bool found = m.kind == RouteMatch::Kind::Found;
+    bool catch_all = found && m.route->pattern.ends_with("=**}");
+    bool public_route = found && m.route->access == Access::Public && !(catch_all && api_area);
+    bool protected_area = found || api_area;
     if (!public_route && protected_area) {
         if (auto denied = check_bearer(req.header("Authorization"), admin_token_))
             return error_response(*denied);

@@ -24,7 +24,6 @@ void EventStream::append_event(std::string_view event, std::string_view data) {
 }
 
 void EventStream::push(std::string_view event, std::string_view data) {
-    std::function<void()> wake;
     {
         std::lock_guard lock(mutex_);
         if (closed_ || cancelled_) return;
@@ -38,22 +37,20 @@ void EventStream::push(std::string_view event, std::string_view data) {
             dropped_ = 0;
         }
         append_event(event, data);
+        // Under the lock: once cancel() returns no producer touches the
+        // session's executor (which may be gone after the server stops).
+        // The waker only posts, so it cannot call back into this stream.
         if (wake_armed_ && waker_) {
             wake_armed_ = false;
-            wake = waker_;
+            waker_();
         }
     }
-    if (wake) wake();
 }
 
 void EventStream::close() {
-    std::function<void()> wake;
-    {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-        if (waker_) wake = waker_;
-    }
-    if (wake) wake();
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    if (waker_) waker_();
 }
 
 void EventStream::set_waker(std::function<void()> waker) {
@@ -61,9 +58,10 @@ void EventStream::set_waker(std::function<void()> waker) {
     waker_ = std::move(waker);
 }
 
-std::string EventStream::take() {
+EventStream::Taken EventStream::take() {
     std::lock_guard lock(mutex_);
-    std::string out;
+    Taken taken;
+    std::string& out = taken.bytes;
     out.swap(pending_);
     // Report drops even when nothing new arrived after them.
     if (out.empty() && dropped_ > 0) {
@@ -72,7 +70,8 @@ std::string EventStream::take() {
         out.swap(pending_);
     }
     wake_armed_ = out.empty();
-    return out;
+    taken.closed = closed_;
+    return taken;
 }
 
 bool EventStream::closed() const {

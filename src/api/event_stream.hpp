@@ -24,11 +24,17 @@ public:
     // Producer side: no more events; the stream ends after the pending ones.
     void close();
 
-    // Session side. `waker` is called (on a producer's thread) when data
-    // arrives after take() found none; it must only schedule the session.
+    // Session side. `waker` is called (on a producer's thread, under the
+    // stream's lock) when data arrives after take() found none; it must only
+    // schedule the session, never call back into the stream.
     void set_waker(std::function<void()> waker);
-    // Everything pending, as bytes to write ("" when none).
-    std::string take();
+    // Everything pending, as bytes to write ("" when none), and whether the
+    // stream was closed (then nothing follows these bytes).
+    struct Taken {
+        std::string bytes;
+        bool closed = false;
+    };
+    Taken take();
     bool closed() const;
     // The client went away: runs the cancel hook once (which unsubscribes
     // the producers); later pushes are ignored.

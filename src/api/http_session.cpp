@@ -3,6 +3,10 @@
 // keep-alive lasts. One request at a time; pipelined ones wait in the buffer.
 #include "api/http_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -156,7 +160,17 @@ private:
         stream_res_.set("X-Accel-Buffering", "no");  // proxies must not hold events back
         for (auto& [name, value] : r.headers) stream_res_.insert(name, value);
         stream_res_.keep_alive(false);
-        stream_res_.chunked(true);
+        chunked_ = version >= 11;
+        stream_res_.chunked(chunked_);
+        // A peer that vanishes without closing (a laptop lid, a dropped
+        // route) never fills the send buffer with heartbeats alone, so the
+        // write timeout would not notice it: let TCP give up on unacked data
+        // and on silence instead.
+        beast::error_code ignored;
+        stream_.socket().set_option(asio::socket_base::keep_alive(true), ignored);
+        const int user_timeout_ms = static_cast<int>(opts().write_timeout.count());
+        ::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT,
+                     &user_timeout_ms, sizeof user_timeout_ms);
         serializer_.emplace(stream_res_);
         std::weak_ptr<Session> weak = weak_from_this();
         auto executor = stream_.get_executor();
@@ -187,31 +201,40 @@ private:
 
     void pump() {
         if (stream_done_) return;
-        chunk_ = events_->take();
-        if (!chunk_.empty()) return write_chunk();
-        if (events_->closed()) {
-            stream_.expires_after(opts().write_timeout);
-            return asio::async_write(stream_, http::make_chunk_last(),
-                                     [self = shared_from_this()](beast::error_code, std::size_t) {
-                                         self->end_stream();
-                                     });
-        }
+        auto taken = events_->take();
+        chunk_ = std::move(taken.bytes);
+        if (!chunk_.empty()) return write_chunk(taken.closed);
+        if (taken.closed) return finish_stream();
         heartbeat_.expires_after(opts().stream_heartbeat);
         heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
             if (self->stream_done_) return;
             if (ec) return self->pump();  // woken: events arrived
             self->chunk_ = ": keep-alive\n\n";
-            self->write_chunk();
+            self->write_chunk(false);
         });
     }
 
-    void write_chunk() {
+    // HTTP/1.1 gets chunks; an HTTP/1.0 client, which cannot decode them,
+    // gets the bytes as they are and the end of the body is the close.
+    void write_chunk(bool last) {
+        auto done = [self = shared_from_this(), last](beast::error_code ec, std::size_t) {
+            if (ec) return self->end_stream();
+            if (last) return self->finish_stream();
+            self->pump();
+        };
         stream_.expires_after(opts().write_timeout);
-        asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) return self->end_stream();
-                              self->pump();
-                          });
+        if (chunked_)
+            asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)), std::move(done));
+        else
+            asio::async_write(stream_, asio::buffer(chunk_), std::move(done));
+    }
+
+    void finish_stream() {
+        if (!chunked_) return end_stream();
+        stream_.expires_after(opts().write_timeout);
+        asio::async_write(
+            stream_, http::make_chunk_last(),
+            [self = shared_from_this()](beast::error_code, std::size_t) { self->end_stream(); });
     }
 
     void end_stream() {
@@ -293,6 +316,7 @@ private:
     std::optional<http::response_serializer<http::empty_body>> serializer_;
     std::string chunk_;
     std::array<char, 256> probe_{};
+    bool chunked_ = true;
     bool stream_done_ = false;
 };
 

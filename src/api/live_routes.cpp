@@ -103,6 +103,13 @@ Response open_stream(const Request& req, DeviceFeed& feed,
     const bool skip_properties = !types->properties;
     auto stream = std::make_shared<EventStream>();
     std::weak_ptr<EventStream> weak = stream;
+    // The slot is given back if subscribing throws (the dispatcher answers 500).
+    struct SlotGuard {
+        std::atomic<int>* open;
+        ~SlotGuard() {
+            if (open) open->fetch_sub(1);
+        }
+    } guard{open.get()};
     std::shared_ptr<DeviceFeed::Subscription> sub = feed.subscribe(
         filters, [weak, skip_properties](std::string_view topic, std::string_view payload) {
             auto name = event_name(topic);
@@ -111,6 +118,7 @@ Response open_stream(const Request& req, DeviceFeed& feed,
         });
     // The subscription ends with the stream (the client left or the server
     // stops); the hook holds it until then.
+    guard.open = nullptr;  // from here the stream's cancel gives it back
     stream->on_cancel([sub, open]() mutable {
         sub.reset();
         open->fetch_sub(1);

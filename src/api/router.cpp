@@ -163,6 +163,9 @@ RouteMatch Router::match(boost::beast::http::verb method, std::string_view path)
         }
 
         const Route& route = routes_[r];
+        // A catch-all (the console's files) takes any path for its method but
+        // does not make every other method "not allowed" everywhere.
+        if (route.method != method && rest) continue;
         if (route.method != method) {
             if (std::find(result.allow.begin(), result.allow.end(), route.method) ==
                 result.allow.end())

@@ -8,9 +8,10 @@ public:
     explicit PlatformMessageSink(api::DeviceFeed::Listener listener)
         : listener_(std::move(listener)) {}
 
-    void on_message(const broker::Message& msg, const broker::ClientIdentity* publisher,
+    void on_message(const broker::Message& msg, const broker::ClientIdentity*,
                     std::string_view) override {
-        if (publisher) return;  // a client's message, not the platform's
+        // Not a client's message nor a client's will on a look-alike topic.
+        if (!msg.from_platform) return;
         listener_(msg.topic, msg.payload.view());
     }
 
@@ -27,7 +28,14 @@ public:
     FeedSubscription(broker::Broker& broker, std::vector<std::string> filters,
                      std::shared_ptr<broker::MessageSink> sink)
         : broker_(broker), filters_(std::move(filters)), sink_(std::move(sink)) {
-        for (const auto& f : filters_) broker_.add_sink(f, sink_);
+        std::size_t added = 0;
+        try {
+            for (; added < filters_.size(); ++added) broker_.add_sink(filters_[added], sink_);
+        } catch (...) {
+            // No destructor runs for a half-built subscription: undo here.
+            for (std::size_t i = 0; i < added; ++i) broker_.remove_sink(filters_[i], sink_.get());
+            throw;
+        }
     }
     ~FeedSubscription() override {
         for (const auto& f : filters_) broker_.remove_sink(f, sink_.get());

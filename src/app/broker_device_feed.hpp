@@ -2,7 +2,7 @@
 // The broker as the API's live views see it: each stream's topic filters
 // become sinks on the broker's subscription index, taking only the messages
 // the platform itself publishes (status, accepted posts, replies), never a
-// device's own publish on a look-alike topic.
+// client's publish or will on a look-alike topic.
 #include "api/services.hpp"
 #include "broker/broker.hpp"
 

@@ -82,6 +82,13 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         identity = std::move(auth.identity);
         session_key = std::move(auth.session_key);
         assigned = std::move(auth.assigned_client_id);
+        // A will is a publish the client makes later: the same topic rights
+        // apply, checked now while the client can still be told.
+        if (c.will && identity && !authenticator_->may_publish(*identity, c.will->topic)) {
+            logger()->info("remote={} client={} refused: will topic {} not allowed",
+                           t.remote_address(), c.client_id, c.will->topic);
+            return refused(ReasonCode::NotAuthorized);
+        }
     } else if (!config_.allow_anonymous && !c.username) {
         return refused(ReasonCode::BadUserNameOrPassword);
     }
@@ -519,6 +526,7 @@ void Broker::publish_from_platform(std::string topic, std::string payload, mqtt:
     m->qos = qos;
     m->retain = retain;
     m->from_rule = from_rule;
+    m->from_platform = true;
     publish(m);
 }
 

@@ -24,6 +24,10 @@ struct Message {
     // Published by a rule's republish action: not fed to rules again, so
     // that a rule whose output matches its own FROM cannot loop.
     bool from_rule = false;
+    // Published by the platform itself (publish_from_platform: status,
+    // accepted posts, replies, API messages), not by a client or a client's
+    // will: what live views may trust as the platform's word.
+    bool from_platform = false;
 };
 
 using MessagePtr = std::shared_ptr<const Message>;

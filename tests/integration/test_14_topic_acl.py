@@ -310,3 +310,32 @@ def test_classes_are_per_product(world):
     assert QA.publish1(f"/{qk}/dev_a/user/data") == 0x87
     A = connect(a, 5)
     assert A.subscribe(f"/{pk}/dev_a/user/data") == [1]
+
+
+# ---------------------------------------------------------------- wills
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_will_on_a_topic_the_device_may_not_publish_is_refused(platform, world, pclients, version):
+    """A will is a later publish: a device may not leave one on another
+    device's topic or a platform topic (it would be published without the
+    device's rights being checked).  CONNACK 5 (3.1.1) / 0x87 (5.0)."""
+    api, pk, qk, a, b, qa, connect = world
+    refused = 5 if version == 4 else 0x87
+    props = {} if version == 4 else {"properties": b"\x00"}
+    for topic in (f"/{pk}/dev_b/user/update", f"/as/mqtt/status/{pk}/dev_b",
+                  f"/{pk}/dev_b/thing/event/property/post"):
+        c = raw.RawClient(platform.host, platform.port, version=version)
+        cid, user, pw = device_login(pk, "dev_a", a["deviceSecret"])
+        ack = c.connect(cid, username=user, password=pw, will={"topic": topic, "payload": b"x", **props})
+        assert ack.reason == refused, f"will on {topic}: CONNACK {ack.reason:#x}"
+        c.close()
+    # Its own update topic is fine, and the will is delivered when it drops.
+    app = pclients.app()
+    app.subscribe(f"/{pk}/dev_a/user/update", qos=1)
+    c = raw.RawClient(platform.host, platform.port, version=version)
+    cid, user, pw = device_login(pk, "dev_a", a["deviceSecret"])
+    ack = c.connect(cid, username=user, password=pw,
+                    will={"topic": f"/{pk}/dev_a/user/update", "payload": b"gone", **props})
+    assert ack.reason == 0
+    c.close()  # no DISCONNECT: the will is published
+    m = app.wait_message(timeout=5)
+    assert m.payload == b"gone"

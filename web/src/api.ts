@@ -23,6 +23,12 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+// The token was refused: forget it and let the shell show the login.
+export function unauthorized(): void {
+  clearToken();
+  onUnauthorized();
+}
+
 export function authHeaders(): Record<string, string> {
   const t = token();
   return t ? { Authorization: `Bearer ${t}` } : {};
@@ -61,10 +67,7 @@ export async function api<T = unknown>(
     const b = (parsed ?? {}) as Record<string, unknown>;
     const code = typeof b.code === "string" ? b.code : `HTTP${res.status}`;
     const message = typeof b.message === "string" ? b.message : text || res.statusText;
-    if (res.status === 401) {
-      clearToken();
-      onUnauthorized();
-    }
+    if (res.status === 401) unauthorized();
     throw new ApiError(res.status, code, message, b);
   }
   return parsed as T;

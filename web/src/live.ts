@@ -3,7 +3,7 @@
 // parsed here. It reconnects after a drop (with a growing pause) until the
 // page's signal aborts; "open" is reported on every (re)connect so a page can
 // refetch what it may have missed.
-import { apiBase, authHeaders, query } from "./api";
+import { apiBase, authHeaders, query, unauthorized } from "./api";
 
 export interface LiveEvent {
   type: string; // status | properties | event | reply | validation | overflow
@@ -31,6 +31,13 @@ export function openStream(
           headers: { ...authHeaders(), Accept: "text/event-stream" },
           signal,
         });
+        if (res.status === 401) return unauthorized();
+        // A request the server refuses for good (a bad filter) is not retried;
+        // overload (429, 5xx) and network drops are.
+        if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+          console.warn(`live updates off: ${apiBase}/stream answered HTTP ${res.status}`);
+          return;
+        }
         if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
         pause = 500;
         onOpen();
@@ -38,7 +45,10 @@ export function openStream(
       } catch {
         if (signal.aborted) return;
       }
-      await new Promise((r) => setTimeout(r, pause));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      });
       pause = Math.min(pause * 2, 10000);
     }
   };

@@ -3,6 +3,7 @@
 import "./style.css";
 import { setUnauthorizedHandler } from "./api";
 import { h } from "./dom";
+import { ErrorSlot } from "./errors";
 import { currentLocation, href, match } from "./router";
 import { clearToken, token } from "./session";
 import { renderLogin } from "./pages/login";
@@ -60,7 +61,17 @@ function show(): void {
     return;
   }
   pageAbort = new AbortController();
-  void found.page(main, found.params, pageAbort.signal);
+  const signal = pageAbort.signal;
+  // A page that fails to render (a reply it did not expect) says so instead
+  // of leaving "Loading…" on the screen.
+  Promise.resolve()
+    .then(() => found.page(main, found.params, signal))
+    .catch((e) => {
+      if (signal.aborted) return;
+      const slot = new ErrorSlot();
+      slot.show(e);
+      main.prepend(slot.el);
+    });
 }
 
 setUnauthorizedHandler(() => show());

@@ -45,10 +45,22 @@ export function match(path: string): { page: PageFn; params: Params } | null {
     let ok = true;
     for (let i = 0; i < parts.length; i++) {
       const p = r.parts[i];
-      if (p.startsWith(":")) params[p.slice(1)] = decodeURIComponent(parts[i]);
-      else if (p !== parts[i]) ok = false;
+      if (p.startsWith(":")) {
+        const value = safeDecode(parts[i]);
+        if (value === null) ok = false;
+        else params[p.slice(1)] = value;
+      } else if (p !== parts[i]) ok = false;
     }
     if (ok) return { page: r.page, params };
   }
   return null;
+}
+
+// A hand-edited hash with a stray '%' is "no such page", not an exception.
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
 }

@@ -64,7 +64,9 @@ TEST_F(ConsoleFilesTest, ServesTheIndexAndAssets) {
 TEST_F(ConsoleFilesTest, PagePathsGetTheIndexAndMissingFilesAre404) {
     write("index.html", "index");
     start(dir_.path());
-    EXPECT_EQ(get("/devices/p/d").body, "index");
+    EXPECT_EQ(get("/devices").body, "index");
+    EXPECT_EQ(get("/devices/p/d").status, 404u);  // its relative assets would not load
+    EXPECT_EQ(get("/assets/nothing").status, 404u);
     auto r = get("/assets/missing.js");
     EXPECT_EQ(r.status, 404u);
     EXPECT_EQ(r.code(), "NotFound");
@@ -82,6 +84,14 @@ TEST_F(ConsoleFilesTest, ApiPathsAreNotConsolePages) {
     r = get("/api/v1/nothing", std::string(kToken));
     EXPECT_EQ(r.status, 404u);
     EXPECT_EQ(r.code(), "NotFound");
+    // Encoded, "/%61pi/" is "/api/" too: no difference between paths that
+    // exist and paths that do not without a token.
+    EXPECT_EQ(get("/%61pi/v1/nothing").status, 401u);
+    EXPECT_EQ(get("/%61pi/v1/nothing", std::string(kToken)).status, 404u);
+    // Other methods are not "allowed GET" everywhere because of the catch-all.
+    Client c(server_->port());
+    r = c.request(http::verb::delete_, "/api/v1/nothing");
+    EXPECT_EQ(r.status, 404u);
     // Literal routes keep winning over the catch-all.
     EXPECT_EQ(get("/healthz").js()["status"], "ok");
 }

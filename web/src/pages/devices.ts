@@ -70,7 +70,8 @@ export async function renderDevices(root: HTMLElement, _params: unknown, signal:
     stream?.abort();
     stream = new AbortController();
     const stop = stream;
-    signal.addEventListener("abort", () => stop.abort(), { once: true });
+    // Ends with the page, and is forgotten when the next product replaces it.
+    signal.addEventListener("abort", () => stop.abort(), { once: true, signal: stop.signal });
     list = new DeviceList(pk, filter, onListError, stop.signal);
     replace(listSlot, list.el);
     const shown = list;

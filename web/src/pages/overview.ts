@@ -8,7 +8,7 @@ import { h } from "../dom";
 import { ErrorSlot } from "../errors";
 import { href, type Params } from "../router";
 import { pageHeader } from "../ui";
-import { FailingRules } from "./overview-failing-rules";
+import { FailingRules, type RuleFailures } from "./overview-failing-rules";
 import { poll } from "./overview-poll";
 import { RateMeter, formatRate } from "./overview-rates";
 
@@ -19,7 +19,16 @@ interface Overview {
   devices: { total: number; online: number; offline: number; inactive: number; disabled: number };
   connections: number;
   messages: { received: number; sent: number };
-  rules: { total: number; enabled: number; failed: number; lost: number; actionsFailed: number; actionsDropped: number };
+  rules: {
+    total: number;
+    enabled: number;
+    running: number;
+    failed: number;
+    lost: number;
+    actionsFailed: number;
+    actionsDropped: number;
+    withFailures: RuleFailures[];
+  };
 }
 
 class Tile {
@@ -57,11 +66,8 @@ export function renderOverview(root: HTMLElement, _params: Params, signal: Abort
     failing.el,
   );
 
-  let tick = 0;
   poll(
     async () => {
-      // The rules' counters move slower than the rates: every 5th tick.
-      if (tick++ % 5 === 0) void failing.refresh(signal);
       try {
         const o = await api<Overview>("GET", "/overview", undefined, signal);
         error.clear();
@@ -77,6 +83,7 @@ export function renderOverview(root: HTMLElement, _params: Params, signal: Abort
 
   function show(o: Overview): void {
     const d = o.devices;
+    failing.render(o.rules.withFailures, o.rules.running);
     online.set(`${n(d.online)} / ${n(d.total)}`, `${n(d.offline)} offline · ${n(d.inactive)} inactive · ${n(d.disabled)} disabled · ${n(o.products)} products`);
     const time = o.time || Date.now();
     inRate.set(formatRate(received.sample(o.messages.received, time)), `${n(o.messages.received)} received since start`);
