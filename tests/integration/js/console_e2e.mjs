@@ -43,9 +43,12 @@ function check(cond, what) {
 }
 
 async function shot(p, name) {
-  // The header is sticky: at the top it is drawn where it belongs.
+  // A full-page capture draws sticky bars (the header, the thing model's
+  // save bar) where the viewport happened to be: lay them out in place.
   await p.evaluate(() => window.scrollTo(0, 0));
+  const unstick = await p.addStyleTag({ content: ".topbar, .tsl-footer { position: static !important; }" });
   await p.screenshot({ path: path.join(shots, name + ".png"), fullPage: true });
+  await unstick.evaluate((el) => el.remove());
   out({ event: "screenshot", name });
 }
 
