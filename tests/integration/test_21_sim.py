@@ -216,3 +216,83 @@ def test_bench_p2p_pairs_answer_every_request(broker, qos):
     for key in ("p50", "p99", "p99.9"):
         assert key in lat, rep
     assert "broker_cpu_us_per_round_trip" in rep and rep["broker_rss_kb"] > 0, rep
+
+
+# `thingstead bench props`: signed-in devices post property values as fast as
+# their replies allow; every post must be answered with code 200 and the
+# values must be readable through the API. Figures are never asserted.
+def test_bench_props_stores_every_post(platform):
+    api = platform.api
+    r = subprocess.run([_thingstead_bin(), "bench", "props", "--port", str(platform.port),
+                        "--devices", "3", "--values", "2", "--inflight", "2", "--duration", "2",
+                        "--warmup", "0", "--broker-pid", str(platform.pid), "--json"],
+                       capture_output=True, text=True, timeout=60, env=cli_env(platform))
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    params = rep["parameters"]
+    assert rep["scenario"] == "props" and params["devices"] == 3, rep
+    assert params["values_per_post"] == 2 and params["inflight_per_device"] == 2, rep
+    assert params["product_created"] is True, rep
+    assert rep["stored_total"] > 0 and rep["values_stored_per_s"] > 0, rep
+    assert rep["lost"] == 0 and rep["replies_not_200"] == 0, rep
+    assert rep["connection_failures"] == 0 and rep["stored_total"] == rep["posts_total"], rep
+    assert rep["values_stored_total"] == 2 * rep["stored_total"], rep
+    lat = rep["reply_latency_us"]
+    assert lat["samples"] > 0, rep
+    for key in ("p50", "p99", "p99.9"):
+        assert key in lat, rep
+    assert "broker_cpu_us_per_stored_value" in rep and rep["broker_rss_kb"] > 0, rep
+
+    # The bench's product: its devices, and the values they stored.
+    pk = params["product"]
+    names = [d["deviceName"] for d in api.get(f"/products/{pk}/devices").json["items"]]
+    assert len(names) == 3, names
+    for dn in names:
+        props = latest(api, pk, dn)
+        assert -40 <= props["temperature"]["value"] <= 120, props
+        assert 0 <= props["humidity"]["value"] <= 100, props
+
+    # Again on the same product, paced, with one value a post and the devices
+    # registered through the API anew.
+    r = subprocess.run([_thingstead_bin(), "bench", "props", "--port", str(platform.port),
+                        "--product", pk, "--devices", "2", "--rate", "20", "--duration", "1",
+                        "--warmup", "0", "--json"],
+                       capture_output=True, text=True, timeout=60, env=cli_env(platform))
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["parameters"]["product_created"] is False, rep
+    assert rep["stored_total"] > 0 and rep["lost"] == 0 and rep["replies_not_200"] == 0, rep
+    assert len(api.get(f"/products/{pk}/devices").json["items"]) == 5
+
+
+def test_bench_props_errors_name_the_problem(platform):
+    pk = product(platform.api)  # temperature is its only number
+    r = subprocess.run([_thingstead_bin(), "bench", "props", "--port", str(platform.port),
+                        "--product", pk, "--values", "2", "--duration", "1", "--json"],
+                       capture_output=True, text=True, timeout=30, env=cli_env(platform))
+    assert r.returncode == 1 and "--values 2" in r.stderr, r.stderr
+    r = subprocess.run([_thingstead_bin(), "bench", "props", "--port", str(platform.port),
+                        "--duration", "1"], capture_output=True, text=True, timeout=30,
+                       env=cli_env(platform, THINGSTEAD_TOKEN="wrong"))
+    assert r.returncode == 1 and "refused the API token" in r.stderr, r.stderr
+
+
+# `thingstead bench connect` signed in as registered devices: from the CSV
+# `device batch --csv` writes, and registered by the bench itself.
+def test_bench_connect_signs_in_as_devices(platform, tmp_path):
+    pk = product(platform.api)
+    csv = tmp_path / "devices.csv"
+    r = subprocess.run([_thingstead_bin(), "device", "batch", "--product", pk, "--count", "4",
+                        "--csv", str(csv)],
+                       capture_output=True, text=True, timeout=30, env=cli_env(platform))
+    assert r.returncode == 0, r.stderr
+    for how in (["--devices-csv", str(csv)], ["--product", pk]):
+        r = subprocess.run([_thingstead_bin(), "bench", "connect", "--port", str(platform.port),
+                            "--clients", "4", "--concurrency", "2", "--duration", "10",
+                            "--broker-pid", str(platform.pid), "--json", *how],
+                           capture_output=True, text=True, timeout=60, env=cli_env(platform))
+        assert r.returncode == 0, r.stderr
+        rep = json.loads(r.stdout)
+        assert rep["connected"] == 4 and rep["failed"] == 0, rep
+        assert pk in rep["parameters"]["identity"], rep
+    assert len(platform.api.get(f"/products/{pk}/devices").json["items"]) == 8

@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <iostream>
 #include <memory>
 
+#include "app/bench/bench_api.hpp"
 #include "app/bench/bench_command.hpp"
 #include "app/bench/scenarios.hpp"
 
@@ -14,10 +16,10 @@ void register_bench_command(CLI::App& app, cli::Dispatcher& dispatcher) {
     // Shared with the action, which runs after parsing.
     auto o = std::make_shared<BenchOptions>();
     auto* cmd = app.add_subcommand(
-        "bench", "MQTT load generator: fan-in, fan-out, p2p, connect and idle scenarios");
-    cmd->add_option("scenario", o->scenario, "fan-in, fan-out, p2p, connect or idle")
+        "bench", "MQTT load generator: fan-in, fan-out, p2p, props, connect and idle scenarios");
+    cmd->add_option("scenario", o->scenario, "fan-in, fan-out, p2p, props, connect or idle")
         ->required()
-        ->check(CLI::IsMember({"fan-in", "fan-out", "p2p", "connect", "idle"}));
+        ->check(CLI::IsMember({"fan-in", "fan-out", "p2p", "props", "connect", "idle"}));
     cmd->add_option("--host", o->host, "Broker host (default 127.0.0.1)");
     cmd->add_option("--port", o->port, "Broker MQTT port (default 1883)")
         ->check(CLI::Range(1, 65535));
@@ -34,14 +36,30 @@ void register_bench_command(CLI::App& app, cli::Dispatcher& dispatcher) {
         ->check(CLI::Range(1, 1000000));
     cmd->add_option("--pairs", o->pairs, "p2p: device/backend pairs (default 100)")
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--devices", o->devices, "props: signed-in devices (default 100)")
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--values", o->values, "props: property values per post (default 1)")
+        ->check(CLI::Range(1, 200));
+    cmd->add_option("--product", o->product,
+                    "connect/idle/props: sign in as new devices of this product, registered "
+                    "through the API (props without it: a new product with a bench thing model)");
+    cmd->add_option("--devices-csv", o->devices_csv,
+                    "connect/idle/props: sign in as the devices in this CSV "
+                    "(productKey,deviceName,deviceSecret, as `device batch --csv` writes)");
+    cmd->add_option("--server", o->server,
+                    "Platform API for --product and props (default $THINGSTEAD_SERVER, then "
+                    "http://127.0.0.1:8080)");
+    cmd->add_option("--token", o->token, "API token (default $THINGSTEAD_TOKEN)");
     cmd->add_option("--rate", o->rate,
-                    "Messages/s per publisher (p2p: requests/s per pair); 0 = flat out (default 0)")
+                    "Messages/s per publisher (p2p: requests/s per pair; props: posts/s per "
+                    "device); 0 = flat out (default 0)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--qos", o->qos, "0 (default) or 1")->check(CLI::Range(0, 1));
     auto* inflight =
         cmd->add_option("--inflight", o->inflight,
                         "QoS 1: unacknowledged messages per publisher (default 64); p2p flat "
-                        "out: outstanding requests per pair (default 1)")
+                        "out: outstanding requests per pair (default 1); props flat out: "
+                        "outstanding posts per device (default 1)")
             ->check(CLI::Range(1, 65535));
     cmd->add_option("--payload-size", o->payload_size, "Payload bytes (default 64, minimum 20)")
         ->check(CLI::Range(20, 16 * 1024 * 1024));
@@ -70,8 +88,15 @@ void register_bench_command(CLI::App& app, cli::Dispatcher& dispatcher) {
         if (o->scenario == "fan-in") return run_fan_in(*o);
         if (o->scenario == "fan-out") return run_fan_out(*o);
         if (o->scenario == "p2p") return run_p2p(*o);
-        if (o->scenario == "connect") return run_connect(*o, false);
-        return run_connect(*o, true);
+        if (o->scenario == "props") return run_props(*o);
+        if (signs_in_as_devices(*o)) {
+            if (auto signed_in = sign_in_as_devices(*o, o->clients); !signed_in) {
+                std::cerr << "thingstead: bench " << o->scenario << ": " << signed_in.error()
+                          << "\n";
+                return 1;
+            }
+        }
+        return run_connect(*o, o->scenario == "idle");
     });
 }
 

@@ -205,6 +205,7 @@ int run_connect(const BenchOptions& o, bool hold_idle) {
     r.parameters["clients"] = o.clients;
     r.parameters["concurrency"] = o.concurrency;
     r.parameters["keep_alive_s"] = o.keep_alive_s;
+    r.parameters["identity"] = o.identity_label;
     if (hold_idle) r.parameters["hold_s"] = o.duration_s;
     r.results["connected"] = connected;
     r.results["failed"] = failed_connecting;

@@ -41,6 +41,18 @@ struct BenchOptions {
     // p2p
     std::size_t pairs = 100;
 
+    // props
+    std::size_t devices = 100;
+    std::size_t values = 1;  // property values per post
+
+    // Signing in as registered devices (connect, idle, props): the product
+    // whose devices the bench registers through the REST API at `server`,
+    // or a CSV of productKey,deviceName,deviceSecret.
+    std::string product;
+    std::string server;  // empty: $THINGSTEAD_SERVER, then http://127.0.0.1:8080
+    std::string token;   // empty: $THINGSTEAD_TOKEN
+    std::string devices_csv;
+
     // connect / idle
     std::size_t clients = 1000;
     std::size_t concurrency = 100;
@@ -51,7 +63,8 @@ struct BenchOptions {
     std::optional<pid_t> broker_pid;
     bool json = false;
 
-    IdentityHook identity;  // empty: anonymous, "bench-<pid>-<index>"
+    IdentityHook identity;                     // empty: anonymous, "bench-<pid>-<index>"
+    std::string identity_label = "anonymous";  // for the report: who the clients are
 };
 
 }  // namespace ts::app::bench

@@ -8,6 +8,7 @@
 #include "app/bench/echo_device.hpp"
 #include "app/bench/p2p_backend.hpp"
 #include "app/bench/run_state.hpp"
+#include "app/bench/ticker.hpp"
 #include "app/bench/workers.hpp"
 
 namespace ts::app::bench {
@@ -24,17 +25,6 @@ struct Worker {
     std::vector<std::unique_ptr<P2PBackend>> backends;
     std::unique_ptr<boost::asio::steady_timer> ticker;
 };
-
-// Paced requests: one timer per thread, not one per backend.
-void arm_ticker(Worker& w, Control& control) {
-    w.ticker->expires_after(1ms);
-    w.ticker->async_wait([&w, &control](const boost::system::error_code& ec) {
-        if (ec || control.stop_publishing.load(std::memory_order_relaxed)) return;
-        const auto now = Clock::now();
-        for (auto& b : w.backends) b->tick(now);
-        arm_ticker(w, control);
-    });
-}
 
 struct Totals {
     std::uint64_t requests = 0, replies = 0, backends = 0, devices = 0, failures = 0;
@@ -57,10 +47,6 @@ std::string first_failure(const std::vector<std::unique_ptr<Worker>>& workers) {
     for (const auto& w : workers)
         if (!w->counters.first_failure.empty()) return w->counters.first_failure;
     return {};
-}
-
-std::chrono::nanoseconds seconds(double s) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
 }
 
 }  // namespace
@@ -135,12 +121,9 @@ P2PResult run_p2p_pairs(const BenchOptions& o, const P2PPlan& plan) {
         });
     }
     if (o.rate > 0) {
-        for (std::size_t wi = back_first; wi < pool.size(); ++wi)
-            pool.post(wi, [&, wi] {
-                auto& w = *workers[wi];
-                w.ticker = std::make_unique<boost::asio::steady_timer>(pool.context(wi));
-                arm_ticker(w, control);
-            });
+        start_tickers(pool, workers, back_first, control, [](Worker& w, Clock::time_point now) {
+            for (auto& b : w.backends) b->tick(now);
+        });
     }
     if (!ready(plan.pairs, false)) {
         pool.stop();

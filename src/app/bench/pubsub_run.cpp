@@ -7,6 +7,7 @@
 #include "app/bench/publisher.hpp"
 #include "app/bench/run_state.hpp"
 #include "app/bench/subscriber.hpp"
+#include "app/bench/ticker.hpp"
 #include "app/bench/workers.hpp"
 
 namespace ts::app::bench {
@@ -24,18 +25,6 @@ struct Worker {
     std::unique_ptr<boost::asio::steady_timer> ticker;
 };
 
-// Paced publishing: one timer per thread rather than one per publisher, so
-// ten thousand slow publishers cost one wake-up a millisecond.
-void arm_ticker(Worker& w, Control& control) {
-    w.ticker->expires_after(1ms);
-    w.ticker->async_wait([&w, &control](const boost::system::error_code& ec) {
-        if (ec || control.stop_publishing.load(std::memory_order_relaxed)) return;
-        const auto now = Clock::now();
-        for (auto& p : w.publishers) p->tick(now);
-        arm_ticker(w, control);
-    });
-}
-
 struct Totals {
     std::uint64_t sent = 0, received = 0, acked = 0, pubs = 0, subs = 0, failures = 0;
 };
@@ -52,10 +41,6 @@ Totals totals(const std::vector<std::unique_ptr<Worker>>& workers) {
         t.failures += c.failures.load(std::memory_order_relaxed);
     }
     return t;
-}
-
-std::chrono::nanoseconds seconds(double s) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
 }
 
 }  // namespace
@@ -132,12 +117,9 @@ PubSubResult run_pubsub(const BenchOptions& o, const PubSubPlan& plan) {
         });
     }
     if (o.rate > 0) {
-        for (std::size_t wi = 0; wi < pool.size(); ++wi)
-            pool.post(wi, [&, wi] {
-                auto& w = *workers[wi];
-                w.ticker = std::make_unique<boost::asio::steady_timer>(pool.context(wi));
-                arm_ticker(w, control);
-            });
+        start_tickers(pool, workers, 0, control, [](Worker& w, Clock::time_point now) {
+            for (auto& p : w.publishers) p->tick(now);
+        });
     }
     wait_until([&] { return totals(workers).pubs + totals(workers).failures >= pub_count; },
                Clock::now() + 30s);

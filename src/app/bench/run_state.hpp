@@ -28,6 +28,11 @@ inline void bump(std::atomic<std::uint64_t>& a, std::uint64_t n = 1) {
     a.store(a.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
+// A phase length given in (fractional) seconds on the command line.
+inline std::chrono::nanoseconds seconds(double s) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+}
+
 inline std::uint64_t steady_ns(std::chrono::steady_clock::time_point t) {
     return static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
