@@ -106,7 +106,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         v5 ? std::min(c.properties.session_expiry_interval.value_or(0), config_.max_session_expiry)
            : (c.clean_start ? 0 : kNeverExpires);
 
-    std::optional<mqtt::Will> will_to_publish;
+    WillPtr will_to_publish;
     ConnectResult result;
     {
         std::lock_guard reg(sessions_mutex_);
@@ -291,14 +291,13 @@ ReasonCode Broker::unsubscribe(const SessionPtr& s, const std::string& filter) {
     return existed ? ReasonCode::Success : ReasonCode::NoSubscriptionExisted;
 }
 
-void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s,
-                          std::optional<mqtt::Will> will) {
+void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, WillPtr will) {
     if (!s) {
         if (will) publish_will(std::move(*will));
         return;
     }
-    std::optional<mqtt::Will> publish_now;
-    std::deque<Delivery> shared_items;
+    WillPtr publish_now;
+    DeliveryQueue shared_items;
     {
         std::lock_guard reg(sessions_mutex_);
         std::unique_lock lock(s->mutex);
@@ -353,8 +352,8 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s,
 
 void Broker::end_session(const SessionPtr& s) {
     std::map<std::string, SessionSubscription, std::less<>> subs;
-    std::deque<Delivery> items;
-    std::optional<mqtt::Will> will;
+    DeliveryQueue items;
+    WillPtr will;
     bool was_persistent;
     {
         std::lock_guard lock(s->mutex);
@@ -387,7 +386,7 @@ void Broker::end_session(const SessionPtr& s) {
     if (will) publish_will(std::move(*will));
 }
 
-void Broker::reroute_shared(std::deque<Delivery>& items, const Session* from) {
+void Broker::reroute_shared(DeliveryQueue& items, const Session* from) {
     for (auto& d : items) {
         Match m;
         {

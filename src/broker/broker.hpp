@@ -100,8 +100,7 @@ public:
     mqtt::ReasonCode unsubscribe(const SessionPtr& s, const std::string& filter);
     // The connection attached to `s` is gone. `will` is published now, later
     // (will delay) or never, per the rules of the spec.
-    void disconnected(const ConnectionPtr& conn, const SessionPtr& s,
-                      std::optional<mqtt::Will> will);
+    void disconnected(const ConnectionPtr& conn, const SessionPtr& s, WillPtr will);
 
     // --- delivery (delivery.cpp); any thread ---
     void deliver(Session& s, Delivery d);
@@ -141,7 +140,7 @@ private:
     static void feed_sinks(const Message& msg,
                            const std::vector<std::shared_ptr<MessageSink>>& sinks);
     void end_session(const SessionPtr& s);  // caller holds sessions_mutex_
-    void reroute_shared(std::deque<Delivery>& items, const Session* from);
+    void reroute_shared(DeliveryQueue& items, const Session* from);
     // Backpressure helpers (delivery.cpp); all hold s.mutex.
     bool over_high_water_locked(const Session& s) const;
     void pause_publisher_locked(Session& s);

@@ -10,7 +10,17 @@
 namespace ts::broker {
 
 namespace {
+// Reads are sized by demand: a CONNECT is read into kInitialReadBuffer, then
+// the buffer starts at kQuietReadBuffer (an idle device sends a 2-byte
+// PINGREQ a minute: 10,000s of them should not hold 512 bytes each), doubles
+// after every read that fills it, up to kBusyReadBuffer (a publisher's burst in
+// one recv), and halves after kSmallReadsToShrink reads in a row that used at
+// most a quarter of it. It is only reallocated while it holds no partial
+// packet, and never while a read is outstanding.
 constexpr std::size_t kInitialReadBuffer = 512;
+constexpr std::size_t kQuietReadBuffer = 64;
+constexpr std::size_t kBusyReadBuffer = 64 * 1024;
+constexpr std::uint8_t kSmallReadsToShrink = 8;
 constexpr std::size_t kShrinkAbove = 64 * 1024;
 // Payloads up to this size are copied next to their header; larger ones are
 // written straight from the shared buffer (one copy fewer per subscriber).
@@ -34,13 +44,17 @@ Connection::~Connection() = default;
 
 void Connection::start() {
     connected_at_ = last_activity_ = broker_.clock().now_ms();
-    rbuf_.resize(kInitialReadBuffer);
+    read_target_ = kInitialReadBuffer;
     read_more();
 }
 
 void Connection::read_more() {
     if (closed_ || reading_ || state_ == State::Closing) return;
-    if (rlen_ == rbuf_.size()) rbuf_.resize(rbuf_.size() * 2);
+    if (rlen_ == 0 && rbuf_.size() != read_target_)
+        std::vector<std::uint8_t>(read_target_).swap(rbuf_);  // exact capacity
+    else if (rlen_ == rbuf_.size())
+        rbuf_.resize(rbuf_.size() * 2);
+    read_offered_ = rbuf_.size() - rlen_;
     reading_ = true;
     transport_->async_read_some(
         boost::asio::buffer(rbuf_.data() + rlen_, rbuf_.size() - rlen_),
@@ -78,8 +92,25 @@ void Connection::on_read(std::size_t n) {
     rlen_ += n;
     WorkerStats::add(worker_.stats().bytes_received, n);
     last_activity_ = broker_.clock().now_ms();
+    size_next_read(n);
+    bool connecting = state_ == State::AwaitingConnect;
     if (!process_packets()) return;
+    if (connecting && state_ == State::Connected) read_target_ = kQuietReadBuffer;
     if (!paused_) read_more();
+}
+
+void Connection::size_next_read(std::size_t n) {
+    if (n == read_offered_) {
+        read_target_ = std::min(read_target_ * 2, kBusyReadBuffer);
+        small_reads_ = 0;
+    } else if (n * 4 <= read_target_ && read_target_ > kQuietReadBuffer) {
+        if (++small_reads_ >= kSmallReadsToShrink) {
+            read_target_ = std::max(read_target_ / 2, kQuietReadBuffer);
+            small_reads_ = 0;
+        }
+    } else {
+        small_reads_ = 0;
+    }
 }
 
 bool Connection::pause_reading() {
@@ -384,7 +415,7 @@ void Connection::check_timeouts(Millis now) {
 void Connection::on_closed() {
     worker_.remove(this);
     if (session_) {
-        std::optional<mqtt::Will> will;
+        WillPtr will;
         if (publish_will_on_close_) will = std::move(will_);
         broker_.disconnected(shared_from_this(), session_, std::move(will));
         session_.reset();

@@ -100,6 +100,8 @@ private:
     void on_unsubscribe(mqtt::Unsubscribe&& u);
     void on_disconnect(const mqtt::Disconnect& d);
     mqtt::ReasonCode resolve_topic_alias(mqtt::Publish& p);
+    // Adapts the next read's buffer to the traffic (a read of `n` bytes done).
+    void size_next_read(std::size_t n);
 
     Broker& broker_;
     Worker& worker_;
@@ -117,13 +119,16 @@ private:
     std::string client_id_;
     SessionPtr session_;
     IdentityPtr identity_;
-    std::optional<mqtt::Will> will_;
+    WillPtr will_;
     bool publish_will_on_close_ = true;
     std::uint16_t keep_alive_s_ = 0;
     Millis connected_at_ = 0;
     Millis last_activity_ = 0;
     std::vector<std::uint8_t> rbuf_;
     std::size_t rlen_ = 0;
+    std::size_t read_offered_ = 0;  // free bytes given to the outstanding read
+    std::size_t read_target_ = 0;   // the next read's buffer, see kQuietReadBuffer
+    std::uint8_t small_reads_ = 0;
     std::vector<std::string> inbound_aliases_;  // index = alias - 1
     std::uint16_t inbound_qos2_count_ = 0;
     bool closed_ = false;

@@ -120,7 +120,7 @@ void Connection::on_connect(mqtt::Connect&& c) {
         p.shared_subscription_available = 1;
     }
     keep_alive_s_ = c.keep_alive;
-    will_ = std::move(c.will);
+    will_ = c.will ? std::make_unique<mqtt::Will>(std::move(*c.will)) : nullptr;
     session_ = result.session;
     identity_ = result.identity;
     inbound_aliases_.clear();

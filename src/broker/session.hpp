@@ -7,13 +7,14 @@
 // the lock is uncontended in the common case (one publisher thread at a time).
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/container/deque.hpp>
 
 #include "broker/message.hpp"
 #include "broker/subscription_index.hpp"
@@ -37,6 +38,12 @@ struct Delivery {
     std::uint64_t seq = 0;
 };
 
+using DeliveryQueue = boost::container::deque<Delivery>;
+
+// A will is rare and large (its 5.0 properties): held by pointer so that
+// sessions and connections without one stay small.
+using WillPtr = std::unique_ptr<mqtt::Will>;
+
 struct SessionSubscription {
     mqtt::SubscriptionOptions options;
     std::uint32_t subscription_id = 0;
@@ -56,14 +63,17 @@ public:
     Millis disconnected_at = 0;         // monotonic, while offline
     std::uint16_t send_window = 65535;  // min(client's receive maximum, max_inflight)
     std::map<std::string, SessionSubscription, std::less<>> subscriptions;  // filter as given
-    std::deque<Delivery> inflight;                                          // in send order
-    std::deque<Delivery> queue;               // waiting for the window or for the client
+    // Boost's deque allocates nothing until the first message (std::deque
+    // allocates a map and a block up front: ~1 KiB for the two of them on
+    // every idle session).
+    DeliveryQueue inflight;                   // in send order
+    DeliveryQueue queue;                      // waiting for the window or for the client
     std::vector<std::uint16_t> inbound_qos2;  // packet ids awaiting PUBREL
     std::uint16_t next_packet_id = 1;
     std::uint64_t next_seq = 1;
     bool ended = false;
     // A will waiting for its delay while the client is away.
-    std::optional<mqtt::Will> pending_will;
+    WillPtr pending_will;
     Millis pending_will_at = 0;
     // Backpressure: publishers whose reads are paused until this session's
     // queue drains to its low-water mark (see Broker::deliver).

@@ -51,7 +51,7 @@ struct StreamState : std::enable_shared_from_this<StreamState<Stream>> {
     std::size_t write_first = 0;
     std::size_t write_done = 0;
     std::size_t write_total = 0;
-    std::optional<boost::asio::steady_timer> shutdown_deadline;
+    std::unique_ptr<boost::asio::steady_timer> shutdown_deadline;  // only while shutting down
     bool owner_gone = false;
     bool shutting_down = false;
     bool graceful_after_write = false;
@@ -104,7 +104,8 @@ struct StreamState : std::enable_shared_from_this<StreamState<Stream>> {
     bool begin_shutdown() {
         if (shutting_down || !socket().is_open()) return false;
         shutting_down = true;
-        shutdown_deadline.emplace(socket().get_executor(), kShutdownBound);
+        shutdown_deadline =
+            std::make_unique<boost::asio::steady_timer>(socket().get_executor(), kShutdownBound);
         shutdown_deadline->async_wait(
             [self = this->shared_from_this()](const boost::system::error_code& ec) {
                 if (!ec) self->close_now();

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+import mqttraw as raw
 from clitools import LineProcess, run
 from pahoclient import V5, V311, unique_id
 
@@ -80,6 +81,32 @@ def test_ordering_qos1_1000(broker, clients):
     infos[-1].wait_for_publish(30)
     got = [int(m.payload) for m in s.wait_messages(1000, 30)]
     assert got == list(range(1000)), "QoS 1 messages from one publisher must arrive in order"
+
+
+def test_bursts_after_quiet_periods_arrive_whole(broker, clients):
+    """The broker sizes its reads by traffic (small while a client is quiet,
+    growing with bursts): a quiet client's burst of many packets in one write,
+    a payload far larger than any read, and single packets after pauses must
+    all arrive intact and in order."""
+    s = clients.connected()
+    s.subscribe("t/burst", 1)
+    sizes = [1, 70, 3000, 200_000, 5] + [64] * 2000 + [1500] * 50
+    payloads = [bytes([i % 251]) * n for i, n in enumerate(sizes)]
+    with raw.RawClient(broker.host, broker.port) as r:
+        r.connect(unique_id("burst"))
+        time.sleep(0.3)  # quiet: the next read is a small one
+        r.send(b"".join(raw.publish("t/burst", pl, qos=1, packet_id=i % 65000 + 1)
+                        for i, pl in enumerate(payloads)))
+        for _ in payloads:
+            r.expect(raw.PUBACK, 20)
+        for tail in (b"after-pause-1", b"x" * 10_000, b"after-pause-2"):
+            time.sleep(0.2)
+            r.send(raw.publish("t/burst", tail, qos=1, packet_id=1))
+            r.expect(raw.PUBACK)
+            payloads.append(tail)
+    got = [m.payload for m in s.wait_messages(len(payloads), 30)]
+    assert [len(g) for g in got] == [len(p) for p in payloads]
+    assert got == payloads
 
 
 # ------------------------------------------------------------------ wildcards
