@@ -5,7 +5,7 @@
 # commands. Timings never gate anything: this is run by hand and the result
 # committed.
 #
-#   bench/compare.sh               # ~4 minutes after the build
+#   bench/compare.sh               # ~13 minutes after the build (two rate bisections)
 #   BENCH_DURATION=10 bench/compare.sh
 #
 # Every step is bounded: each bench run has a fixed duration and a timeout,
@@ -112,6 +112,58 @@ run() {  # broker-name port pid scenario-name args...
     fi
     kill -0 "$pid" 2>/dev/null || echo "compare.sh: $broker died during $name" >&2
 }
+
+# The highest rate a broker sustains without loss: bisection on the offered
+# rate (paced publishers), a fresh broker per step. A step passes when nothing
+# was lost and the subscribers kept up within the window (received >= 98 % of
+# sent). The passing run with the highest rate is kept as <broker>-<name>.json.
+sustains() {  # json-file
+    python3 - "$1" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    sys.exit(1)
+copies = r["parameters"].get("subscribers", 1) if r.get("scenario") == "fan-out" else 1
+sent, got = r.get("sent_per_s") or 0, r.get("received_per_s") or 0
+sys.exit(0 if sent > 0 and r.get("loss") == 0 and got >= 0.98 * sent * copies else 1)
+PY
+}
+sweep() {  # broker name steps lo hi divisor args... (rate per publisher = total / divisor)
+    local broker=$1 name=$2 steps=$3 lo=$4 hi=$5 divisor=$6
+    shift 6
+    local best="" mid
+    for _ in $(seq "$steps"); do
+        mid=$(( (lo + hi) / 2 ))
+        start_broker "$broker"
+        local port=$TS_PORT; [ "$broker" = mosquitto ] && port=$MQ_PORT
+        run "$broker" "$port" "$BROKER_PID" "$name-step" "$@" --rate "$(( mid / divisor ))"
+        sed -i '$d' "$COMMANDS"  # one line per sweep, below
+        stop_broker
+        if sustains "$WORK/$broker-$name-step.json"; then
+            lo=$mid
+            best=$mid
+            cp "$WORK/$broker-$name-step.json" "$WORK/$broker-$name.json"
+        else
+            hi=$mid
+        fi
+    done
+    [ -n "$best" ] || echo '{}' >"$WORK/$broker-$name.json"
+    echo "thingstead bench $* --rate R --port PORT --broker-pid PID --duration $DURATION --json --warmup $WARMUP   # R bisected, $steps steps" >>"$COMMANDS"
+    echo "== $broker $name: highest sustained rate found ${best:-none} (total offered msg/s)" >&2
+}
+SWEEPS=(
+    # name|steps|low|high|divisor (publishers)|bench arguments
+    "fan-in-qos0-sustained|7|20000|1600000|100|fan-in --publishers 100 --subscribers 2 --qos 0"
+    "fan-out-1000-sustained|6|5|2000|1|fan-out --subscribers 1000 --qos 0 --source-addresses 2"
+)
+for entry in "${SWEEPS[@]}"; do
+    IFS='|' read -r name steps lo hi divisor rest <<<"$entry"
+    read -r -a args <<<"$rest"
+    for broker in thingstead mosquitto; do
+        sweep "$broker" "$name" "$steps" "$lo" "$hi" "$divisor" "${args[@]}"
+    done
+done
 
 for entry in "${SCENARIOS[@]}"; do
     name=${entry%%|*}

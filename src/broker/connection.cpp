@@ -199,7 +199,9 @@ void Connection::append_packet(const mqtt::Packet& p) {
     schedule_flush_locked();
 }
 
-bool Connection::send_publish(const Delivery& d, bool dup) {
+// The PUBLISH for a 5.0 client that needs properties of its own (the
+// message's, subscription identifiers, the expiry left, a topic alias).
+mqtt::Publish Connection::full_publish(const Delivery& d, bool dup) {
     const Message& m = *d.msg;
     mqtt::Publish p;
     p.dup = dup;
@@ -207,33 +209,41 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
     p.retain = d.retain;
     p.packet_id = d.packet_id;
     p.payload = m.payload;  // the header's remaining length counts it
-    if (version_ == mqtt::ProtocolVersion::v5) {
-        if (m.properties) p.properties = *m.properties;
-        p.properties.subscription_identifiers = d.subscription_ids;
-        if (m.expiry_at != 0) {
-            Millis left = m.expiry_at - broker_.clock().now_ms();
-            p.properties.message_expiry_interval =
-                static_cast<std::uint32_t>(std::max<Millis>(1, (left + 999) / 1000));
-        }
-        if (client_alias_max_ > 0) {
-            auto it = outbound_aliases_.find(m.topic);
-            if (it != outbound_aliases_.end()) {
-                p.properties.topic_alias = it->second;
-            } else if (outbound_aliases_.size() < client_alias_max_) {
-                auto alias = static_cast<std::uint16_t>(outbound_aliases_.size() + 1);
-                outbound_aliases_.emplace(m.topic, alias);
-                p.properties.topic_alias = alias;
-                p.topic = m.topic;
-            } else {
-                p.topic = m.topic;
-            }
-            if (p.topic.empty() && !p.properties.topic_alias) p.topic = m.topic;
+    if (m.properties) p.properties = *m.properties;
+    p.properties.subscription_identifiers = d.subscription_ids;
+    if (m.expiry_at != 0) {
+        Millis left = m.expiry_at - broker_.clock().now_ms();
+        p.properties.message_expiry_interval =
+            static_cast<std::uint32_t>(std::max<Millis>(1, (left + 999) / 1000));
+    }
+    if (client_alias_max_ > 0) {
+        auto it = outbound_aliases_.find(m.topic);
+        if (it != outbound_aliases_.end()) {
+            p.properties.topic_alias = it->second;
+        } else if (outbound_aliases_.size() < client_alias_max_) {
+            auto alias = static_cast<std::uint16_t>(outbound_aliases_.size() + 1);
+            outbound_aliases_.emplace(m.topic, alias);
+            p.properties.topic_alias = alias;
+            p.topic = m.topic;
         } else {
             p.topic = m.topic;
         }
+        if (p.topic.empty() && !p.properties.topic_alias) p.topic = m.topic;
     } else {
         p.topic = m.topic;
     }
+    return p;
+}
+
+bool Connection::send_publish(const Delivery& d, bool dup) {
+    const Message& m = *d.msg;
+    // Most deliveries carry no properties: their header is written straight
+    // from the message (no Publish built, no topic copied per subscriber).
+    const bool plain =
+        version_ != mqtt::ProtocolVersion::v5 ||
+        (!m.properties && d.subscription_ids.empty() && m.expiry_at == 0 && client_alias_max_ == 0);
+    std::optional<mqtt::Publish> full;
+    if (!plain) full = full_publish(d, dup);
 
     std::lock_guard lock(out_mutex_);
     if (out_closed_) return false;
@@ -242,12 +252,17 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
         return false;
     }
     std::size_t before = out_arena_.size();
-    mqtt::encode_publish_header(p, version_, out_arena_);
+    if (plain)
+        mqtt::encode_plain_publish_header(
+            {m.topic, d.qos, d.retain, dup, d.packet_id, m.payload.size()}, version_, out_arena_);
+    else
+        mqtt::encode_publish_header(*full, version_, out_arena_);
     std::size_t header_len = out_arena_.size() - before;
     if (client_max_packet_ != 0 && header_len + m.payload.size() > client_max_packet_) {
         // The spec says to discard a message the client said it cannot take.
         out_arena_.resize(before);
-        if (p.properties.topic_alias && !p.topic.empty()) outbound_aliases_.erase(m.topic);
+        if (full && full->properties.topic_alias && !full->topic.empty())
+            outbound_aliases_.erase(m.topic);
         broker_.count_dropped();
         return false;
     }

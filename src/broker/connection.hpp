@@ -100,6 +100,8 @@ private:
     void on_unsubscribe(mqtt::Unsubscribe&& u);
     void on_disconnect(const mqtt::Disconnect& d);
     mqtt::ReasonCode resolve_topic_alias(mqtt::Publish& p);
+    // A delivery's PUBLISH with its 5.0 properties; caller holds the session mutex.
+    mqtt::Publish full_publish(const Delivery& d, bool dup);
     // Adapts the next read's buffer to the traffic (a read of `n` bytes done).
     void size_next_read(std::size_t n);
 

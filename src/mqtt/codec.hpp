@@ -65,6 +65,21 @@ void encode(const Packet& p, ProtocolVersion version, std::vector<std::uint8_t>&
 void encode_publish_header(const Publish& p, ProtocolVersion version,
                            std::vector<std::uint8_t>& out);
 
+// The same header for a PUBLISH without properties (3.1.1, or 5.0 with an
+// empty property list), written straight from its parts: the broker's path
+// for every delivery that needs nothing per subscriber, without building a
+// Publish (and copying the topic) for each one.
+struct PlainPublishHeader {
+    std::string_view topic;
+    QoS qos = QoS::AtMostOnce;
+    bool retain = false;
+    bool dup = false;
+    std::uint16_t packet_id = 0;
+    std::size_t payload_size = 0;
+};
+void encode_plain_publish_header(const PlainPublishHeader& h, ProtocolVersion version,
+                                 std::vector<std::uint8_t>& out);
+
 // Size in bytes of the whole encoded packet, to honour a client's
 // Maximum Packet Size before sending.
 std::size_t encoded_size(const Packet& p, ProtocolVersion version);

@@ -1,6 +1,8 @@
 // encode, encode_publish_header, encoded_size: the fixed header (spec 2.1)
 // around the bodies of encode_bodies.hpp. The body is measured first, then
 // written straight into the caller's vector after one reserve().
+#include <cstring>
+
 #include "mqtt/codec.hpp"
 #include "mqtt/encode_bodies.hpp"
 
@@ -97,6 +99,39 @@ void encode_publish_header(const Publish& p, ProtocolVersion version,
     w.u8(first_byte(p));
     w.varint(remaining);
     detail::write_publish(w, p, version, false);
+}
+
+void encode_plain_publish_header(const PlainPublishHeader& h, ProtocolVersion version,
+                                 std::vector<std::uint8_t>& out) {
+    const bool has_id = h.qos != QoS::AtMostOnce;
+    const bool v5 = version == ProtocolVersion::v5;
+    const auto header_body =
+        static_cast<std::uint32_t>(2 + h.topic.size() + (has_id ? 2 : 0) + (v5 ? 1 : 0));
+    const auto remaining = static_cast<std::uint32_t>(header_body + h.payload_size);
+    const std::size_t at = out.size();
+    const std::size_t len = 1 + detail::varint_size(remaining) + header_body;
+    out.resize(at + len);
+    std::uint8_t* p = out.data() + at;
+    const auto qos = static_cast<std::uint8_t>(static_cast<std::uint8_t>(h.qos) & 0x03);
+    std::uint8_t first = static_cast<std::uint8_t>(0x30 | (qos << 1));
+    if (h.dup && has_id) first |= 0x08;  // DUP must be 0 for QoS 0
+    if (h.retain) first |= 0x01;
+    *p++ = first;
+    for (std::uint32_t v = remaining;;) {  // variable byte integer (spec 1.5.5)
+        std::uint8_t b = v & 0x7F;
+        v >>= 7;
+        *p++ = static_cast<std::uint8_t>(v != 0 ? (b | 0x80) : b);
+        if (v == 0) break;
+    }
+    *p++ = static_cast<std::uint8_t>(h.topic.size() >> 8);
+    *p++ = static_cast<std::uint8_t>(h.topic.size() & 0xFF);
+    if (!h.topic.empty()) std::memcpy(p, h.topic.data(), h.topic.size());
+    p += h.topic.size();
+    if (has_id) {
+        *p++ = static_cast<std::uint8_t>(h.packet_id >> 8);
+        *p++ = static_cast<std::uint8_t>(h.packet_id & 0xFF);
+    }
+    if (v5) *p++ = 0;  // property length
 }
 
 std::size_t encoded_size(const Packet& packet, ProtocolVersion version) {

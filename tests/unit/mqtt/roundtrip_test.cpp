@@ -278,5 +278,37 @@ TEST(RoundTrip, PublishHeaderWithEmptyAndLargePayload) {
     }
 }
 
+// The broker's direct header writer must produce the bytes the codec does
+// for the same PUBLISH without properties, across varint boundaries.
+TEST(RoundTrip, PlainPublishHeaderEqualsTheCodecs) {
+    for (std::size_t n : {0, 1, 120, 127, 128, 16383, 16384, 2097152}) {
+        for (const std::string& topic : std::vector<std::string>{
+                 "t", std::string(200, 'a'), "/sys/pk/dn/thing/event/property/post"}) {
+            for (auto qos : {QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce}) {
+                for (bool flags : {false, true}) {
+                    Publish p;
+                    p.topic = topic;
+                    p.qos = qos;
+                    p.retain = flags;
+                    p.dup = flags;
+                    p.packet_id = qos == QoS::AtMostOnce ? 0 : 0xBEEF;
+                    p.payload = buf(std::string(n, 'p'));
+                    for (auto v : {V311, V5}) {
+                        Bytes want, got{0x42};  // appends after what is there
+                        encode_publish_header(p, v, want);
+                        encode_plain_publish_header(
+                            {p.topic, p.qos, p.retain, p.dup, p.packet_id, n}, v, got);
+                        ASSERT_EQ(got.size(), want.size() + 1) << topic << " " << n;
+                        EXPECT_EQ(got[0], 0x42);
+                        EXPECT_TRUE(std::equal(want.begin(), want.end(), got.begin() + 1))
+                            << "topic " << topic.size() << " payload " << n << " qos "
+                            << static_cast<int>(qos) << " flags " << flags;
+                    }
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace ts::mqtt::test
