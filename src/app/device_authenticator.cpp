@@ -53,9 +53,12 @@ AuthResult DeviceAuthenticator::check(const broker::AuthRequest& req) {
         if (!settings_.allow_anonymous)
             return refuse(ReasonCode::BadUserNameOrPassword,
                           "no credentials and anonymous access is off");
-        AuthResult r;
-        r.identity = std::make_shared<const ClientIdentity>(
+        // Every anonymous client has the same identity: one object for all
+        // of them (idle connections are counted in bytes).
+        static const broker::IdentityPtr anonymous = std::make_shared<const ClientIdentity>(
             ClientIdentity{ClientIdentity::Kind::Anonymous, {}, {}, "anonymous"});
+        AuthResult r;
+        r.identity = anonymous;
         return r;
     }
     const std::string& username = *c.username;
