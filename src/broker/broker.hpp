@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -108,7 +109,10 @@ public:
     void drain_locked(Session& s);
     // Resends in-flight messages (DUP) and the queue to a newly attached client.
     void resume_locked(Session& s);
-    void acknowledge(Session& s, const mqtt::PubResponse& r);
+    bool acknowledge_locked(Session& s, const Ack& r);  // true: window freed
+    // PUBACK / PUBREC / PUBCOMP from the session's client, in the order read:
+    // one lock and one refill of the window for all of them.
+    void acknowledge(Session& s, std::span<const Ack> acks);
 
     // --- backpressure (delivery.cpp) ---
     // While in scope on a connection's thread, deliveries come from that

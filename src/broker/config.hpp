@@ -10,7 +10,7 @@ enum class QueueOverflow { DropOldest, DropNew };
 struct BrokerConfig {
     bool allow_anonymous = false;
     std::uint32_t max_packet_size = 1024 * 1024;
-    std::uint16_t max_inflight = 64;  // receive maximum granted, and the outgoing window
+    std::uint16_t max_inflight = 256;  // receive maximum granted, and the outgoing window
     // QoS 1/2 messages queued per session behind the window. Past half of it,
     // clients publishing into the (online) session are paused until it is
     // down to a quarter (see Broker::deliver); the drop policy applies where

@@ -130,6 +130,11 @@ void Connection::resume_reading() {
 }
 
 bool Connection::process_packets() {
+    // Whatever way this returns, the acknowledgements read are applied.
+    struct AckFlush {
+        Connection& c;
+        ~AckFlush() { c.flush_acks(); }
+    } ack_flush{*this};
     std::size_t pos = 0;
     const std::uint32_t limit = broker_.config().max_packet_size;
     while (!closed_ && state_ != State::Closing) {
@@ -172,6 +177,7 @@ bool Connection::process_packets() {
             close_with(decoded.error().reason, true, decoded.error().message);
             return false;
         }
+        if (!std::holds_alternative<mqtt::PubResponse>(*decoded)) flush_acks();
         handle(std::move(*decoded));
     }
     if (pos > 0) {

@@ -96,6 +96,7 @@ private:
     void on_connect(mqtt::Connect&& c);
     void on_publish(mqtt::Publish&& p);
     void on_pub_response(const mqtt::PubResponse& r);
+    void flush_acks();  // hands pending_acks_ to the broker
     void on_subscribe(mqtt::Subscribe&& s);
     void on_unsubscribe(mqtt::Unsubscribe&& u);
     void on_disconnect(const mqtt::Disconnect& d);
@@ -133,6 +134,7 @@ private:
     std::uint8_t small_reads_ = 0;
     std::vector<std::string> inbound_aliases_;  // index = alias - 1
     std::uint16_t inbound_qos2_count_ = 0;
+    std::vector<Ack> pending_acks_;  // PUBACK/PUBREC/PUBCOMP read, not yet applied
     bool closed_ = false;
     bool reading_ = false;
     bool paused_ = false;  // backpressure: reads stopped until a session drains

@@ -246,7 +246,15 @@ void Connection::on_pub_response(const mqtt::PubResponse& r) {
                               {}});
         return;
     }
-    broker_.acknowledge(*session_, r);
+    // Held until the other packets of this read are handled or another kind
+    // of packet comes: the session's lock is taken once for all of them.
+    pending_acks_.push_back({r.type, r.packet_id, r.reason});
+}
+
+void Connection::flush_acks() {
+    if (pending_acks_.empty()) return;
+    if (session_) broker_.acknowledge(*session_, pending_acks_);
+    pending_acks_.clear();
 }
 
 void Connection::on_subscribe(mqtt::Subscribe&& s) {

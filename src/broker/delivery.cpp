@@ -108,7 +108,7 @@ void Broker::deliver(Session& s, Delivery d) {
     }
     d.seq = s.next_seq++;
     if (s.conn && s.queue.empty() && s.inflight.size() < s.send_window) {
-        d.packet_id = s.allocate_packet_id();
+        s.allocate_packet_id(d);
         if (s.conn->send_publish(d, false)) s.inflight.push_back(std::move(d));
         return;
     }
@@ -145,7 +145,7 @@ void Broker::drain_locked(Session& s) {
             if (d.persisted) store_.delete_message(s.client_id, d.seq);
             continue;
         }
-        d.packet_id = s.allocate_packet_id();
+        s.allocate_packet_id(d);
         if (s.conn->send_publish(d, false)) {
             s.inflight.push_back(std::move(d));
         } else if (d.persisted) {
@@ -165,11 +165,18 @@ void Broker::resume_locked(Session& s) {
     drain_locked(s);
 }
 
-void Broker::acknowledge(Session& s, const mqtt::PubResponse& r) {
+void Broker::acknowledge(Session& s, std::span<const Ack> acks) {
     std::lock_guard lock(s.mutex);
+    bool any_done = false;
+    for (const auto& r : acks) any_done = acknowledge_locked(s, r) || any_done;
+    if (any_done) drain_locked(s);
+}
+
+bool Broker::acknowledge_locked(Session& s, const Ack& r) {
+    // Acknowledgements come in send order as a rule: the search ends at once.
     auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
                            [&](const Delivery& d) { return d.packet_id == r.packet_id; });
-    if (it == s.inflight.end()) return;  // unknown id: nothing to do (spec allows ignoring)
+    if (it == s.inflight.end()) return false;  // unknown id: nothing to do (spec allows ignoring)
     bool done = false;
     switch (r.type) {
         case mqtt::PacketType::Puback:
@@ -190,10 +197,10 @@ void Broker::acknowledge(Session& s, const mqtt::PubResponse& r) {
         default:
             break;
     }
-    if (!done) return;
+    if (!done) return false;
     if (it->persisted) store_.delete_message(s.client_id, it->seq);
     s.inflight.erase(it);
-    drain_locked(s);
+    return true;
 }
 
 }  // namespace ts::broker

@@ -36,9 +36,22 @@ struct Delivery {
     bool pubrel_pending = false;  // QoS 2: PUBREC received, waiting for PUBCOMP
     bool persisted = false;       // written to the store; delete it when done
     std::uint64_t seq = 0;
+    // When packet_id was handed out (Session::ids_consumed), to know without
+    // a scan that the next id is free; kUnknownStamp for ids restored from
+    // the store.
+    static constexpr std::uint64_t kUnknownStamp = ~std::uint64_t{0};
+    std::uint64_t id_stamp = kUnknownStamp;
 };
 
 using DeliveryQueue = boost::container::deque<Delivery>;
+
+// A PUBACK, PUBREC or PUBCOMP from the session's client (what the broker
+// needs of it: not its properties).
+struct Ack {
+    mqtt::PacketType type = mqtt::PacketType::Puback;
+    std::uint16_t packet_id = 0;
+    mqtt::ReasonCode reason = mqtt::ReasonCode::Success;
+};
 
 // A will is rare and large (its 5.0 properties): held by pointer so that
 // sessions and connections without one stay small.
@@ -70,6 +83,7 @@ public:
     DeliveryQueue queue;                      // waiting for the window or for the client
     std::vector<std::uint16_t> inbound_qos2;  // packet ids awaiting PUBREL
     std::uint16_t next_packet_id = 1;
+    std::uint64_t ids_consumed = 0;  // packet ids taken from next_packet_id, ever
     std::uint64_t next_seq = 1;
     bool ended = false;
     // A will waiting for its delay while the client is away.
@@ -85,8 +99,8 @@ public:
     void set_online(bool v) { online_.store(v, std::memory_order_relaxed); }
     bool persistent() const { return expiry_interval_s > 0; }
 
-    // Next packet identifier not in flight. Caller holds mutex.
-    std::uint16_t allocate_packet_id();
+    // Gives `d` the next packet identifier not in flight. Caller holds mutex.
+    void allocate_packet_id(Delivery& d);
 
 private:
     std::atomic<bool> online_{false};

@@ -6,11 +6,14 @@
 // devices that outrun the disk get an error reply instead of growing the
 // queue without bound; the rest is small and driven by management calls. Reads and management
 // writes go through a second connection (ThingDataReader), so they never wait behind a batch.
+// The callbacks of a committed batch (the replies to devices) run on a
+// completion thread, in batch order, while the writer commits the next batch.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdlib>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -42,9 +45,6 @@ constexpr std::size_t kBacklogWarnValues = 500'000;
 constexpr std::uint64_t kMaxBacklogOps = 50'000;
 // Hysteresis, so a backlog hovering around the limit does not flood the log.
 constexpr std::size_t kBacklogClearValues = 250'000;
-// Vectors that grew in a burst are released afterwards instead of pinning
-// the burst's memory for the life of the platform.
-constexpr std::size_t kKeepCapacity = 4096;
 // A batch that cannot be committed is retried a few times (a lock held by
 // another connection, a disk that was briefly full), then dropped with
 // done(false): telemetry that waited longer would only grow the queue while
@@ -79,6 +79,7 @@ public:
     // becomes an error value.
     Status start() {
         try {
+            completion_thread_ = std::thread([this] { completion_loop(); });
             thread_ = std::thread([this] { writer_loop(); });
         } catch (const std::system_error& e) {
             return unexpected(
@@ -93,8 +94,15 @@ public:
             stopping_ = true;
         }
         work_cv_.notify_all();
-        // The writer drains the queue before it exits.
+        // The writer drains the queue before it exits, then the completion
+        // thread runs the callbacks of what the writer handed it.
         if (thread_.joinable()) thread_.join();
+        {
+            std::lock_guard lock(completion_mutex_);
+            writer_done_ = true;
+        }
+        completion_cv_.notify_all();
+        if (completion_thread_.joinable()) completion_thread_.join();
     }
 
     void put_properties(const std::string& pk, const std::string& dn,
@@ -124,7 +132,9 @@ public:
         // From a done callback the writer would wait for itself; what it
         // queued before is committed already, except what the callback
         // itself queued.
-        if (std::this_thread::get_id() == thread_.get_id()) return;
+        if (std::this_thread::get_id() == thread_.get_id() ||
+            std::this_thread::get_id() == completion_thread_.get_id())
+            return;
         std::unique_lock lock(mutex_);
         const std::uint64_t target = enqueued_;
         done_cv_.wait(lock, [&] { return processed_ >= target; });
@@ -208,33 +218,78 @@ private:
     }
 
     void writer_loop() {
-        std::vector<ThingDataOp> batch;
-        std::vector<bool> ok;
         for (;;) {
+            Completed batch;
             {
                 std::unique_lock lock(mutex_);
                 work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-                if (queue_.empty()) return;
-                batch.swap(queue_);
+                if (queue_.empty()) {
+                    // Stopping. Callbacks still to run may queue writes of
+                    // their own: done once they have all run and queued none.
+                    lock.unlock();
+                    if (!callbacks_queued_more()) return;
+                    continue;
+                }
+                batch.ops.swap(queue_);
             }
-            note_backlog(batch);
-            write_batch(batch, ok);
-            // Callbacks run before processed_ moves, so that once flush()
-            // returns the callbacks of everything before it have run.
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-                if (WriteDone* done = done_of(batch[i]); done != nullptr && *done) {
-                    call_done(*done, ok[i]);
+            note_backlog(batch.ops);
+            write_batch(batch.ops, batch.ok);
+            // Handed over in commit order; at most kCompletionsAhead batches
+            // wait for their callbacks, so a slow callback slows the writer
+            // instead of piling up committed batches.
+            std::unique_lock lock(completion_mutex_);
+            completion_room_cv_.wait(lock, [&] { return completions_.size() < kCompletionsAhead; });
+            const bool was_empty = completions_.empty();
+            completions_.push_back(std::move(batch));
+            ++unfinished_batches_;
+            lock.unlock();
+            if (was_empty) completion_cv_.notify_one();
+        }
+    }
+
+    // Completion thread: the callbacks of each committed batch, in order.
+    // processed_ moves after them, so that once flush() returns the callbacks
+    // of everything before it have run.
+    void completion_loop() {
+        for (;;) {
+            Completed batch;
+            {
+                std::unique_lock lock(completion_mutex_);
+                completion_cv_.wait(lock, [&] { return !completions_.empty() || writer_done_; });
+                if (completions_.empty()) return;
+                batch = std::move(completions_.front());
+                completions_.pop_front();
+            }
+            completion_room_cv_.notify_one();
+            for (std::size_t i = 0; i < batch.ops.size(); ++i) {
+                if (WriteDone* done = done_of(batch.ops[i]); done != nullptr && *done) {
+                    call_done(*done, batch.ok[i]);
                 }
             }
-            const std::size_t drained = batch.size();
-            batch.clear();
-            if (batch.capacity() > kKeepCapacity) std::vector<ThingDataOp>().swap(batch);
+            const std::size_t drained = batch.ops.size();
+            batch.ops.clear();  // destroys the callbacks' captures here, not under a lock
             {
                 std::lock_guard lock(mutex_);
                 processed_ += drained;
             }
             done_cv_.notify_all();
+            {
+                std::lock_guard lock(completion_mutex_);
+                --unfinished_batches_;
+            }
+            completion_room_cv_.notify_all();
         }
+    }
+
+    // Writer, when stopping with nothing queued: waits until every committed
+    // batch's callbacks have run, then tells whether they queued writes.
+    bool callbacks_queued_more() {
+        {
+            std::unique_lock lock(completion_mutex_);
+            completion_room_cv_.wait(lock, [&] { return unfinished_batches_ == 0; });
+        }
+        std::lock_guard lock(mutex_);
+        return !queue_.empty();
     }
 
     // Commits `batch`; ok[i] tells whether batch[i] is in the database.
@@ -333,6 +388,20 @@ private:
     std::uint64_t refused_ = 0;    // posts and events refused at the backlog bound
     bool stopping_ = false;
 
+    // Committed batches waiting for their callbacks (completion thread).
+    struct Completed {
+        std::vector<ThingDataOp> ops;
+        std::vector<bool> ok;
+    };
+    static constexpr std::size_t kCompletionsAhead = 4;
+    std::mutex completion_mutex_;
+    std::condition_variable completion_cv_;       // the completion thread waits for a batch
+    std::condition_variable completion_room_cv_;  // the writer waits for room or for idle
+    std::deque<Completed> completions_;
+    std::size_t unfinished_batches_ = 0;  // handed over, callbacks not all run yet
+    bool writer_done_ = false;
+
+    std::thread completion_thread_;
     std::thread thread_;
 };
 

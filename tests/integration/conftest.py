@@ -209,7 +209,7 @@ class Broker:
             "autosave_interval 0",  # only save on shutdown
             "retain_available true",
             "max_queued_messages 1000",
-            "max_inflight_messages 64",
+            "max_inflight_messages 256",
             "max_packet_size 1048576",  # thingstead's default (mosquitto's is 256 MB)
         ]
         if os.geteuid() == 0:

@@ -231,7 +231,7 @@ def test_connack_properties_present(broker):
     with raw.RawClient(broker.host, broker.port, version=5) as r:
         ack = r.connect(unique_id("cprops2"))
         pr = ack.props
-        assert pr.get(raw.P_RECEIVE_MAXIMUM) == 64, pr          # max_inflight default
+        assert pr.get(raw.P_RECEIVE_MAXIMUM) == 256, pr         # max_inflight default
         assert pr.get(raw.P_MAXIMUM_PACKET_SIZE) == 1048576, pr  # max_packet_size default
         assert pr.get(raw.P_TOPIC_ALIAS_MAXIMUM, 0) >= 1, pr
         assert pr.get(raw.P_RETAIN_AVAILABLE) == 1, pr

@@ -153,3 +153,41 @@ def test_client_publishing_to_itself_is_not_paused_by_its_own_queue(broker):
         # The queue keeps its drop policy here (nobody to pause): what was
         # delivered is at least what the window and the queue hold.
         assert len(delivered) >= MAX_INFLIGHT + MAX_QUEUED
+
+
+@pytest.mark.broker_config(CONFIG)
+@pytest.mark.parametrize("qos", [1, 2])
+def test_acknowledgements_sent_together_refill_the_window(broker, qos):
+    """A client that acknowledges a whole window in one write (as fast
+    clients do) gets the next window, in order, and nothing twice; with
+    QoS 2 every PUBREC in the write gets its PUBREL."""
+    # Two windows: the queue stays under its high-water mark (10), so the
+    # publisher is never paused (a paused client's PUBRELs wait in its socket).
+    total = MAX_INFLIGHT * 2
+    with m.RawClient(broker.host, broker.port) as sub, m.RawClient(broker.host, broker.port) as pub:
+        sub.connect("acks-sub")
+        sub.subscribe("acks/t", qos)
+        pub.connect("acks-pub")
+        for i in range(total):
+            pub.send(m.publish("acks/t", str(i).encode(), qos=qos, packet_id=i + 1))
+            if qos == 2:  # released one by one: 5 unreleased is the receive maximum
+                assert pub.expect(m.PUBREC).packet_id == i + 1
+                pub.send(m.ack(m.PUBREL, i + 1))
+                assert pub.expect(m.PUBCOMP).packet_id == i + 1
+        got = []
+        while len(got) < total:
+            window = [sub.expect(m.PUBLISH) for _ in range(MAX_INFLIGHT)]
+            # The window is full: nothing more comes until it is acknowledged.
+            with pytest.raises(TimeoutError):
+                sub.read_packet(0.3)
+            got += [int(p.payload) for p in window]
+            if qos == 1:
+                sub.send(b"".join(m.ack(m.PUBACK, p.packet_id) for p in window))
+            else:
+                sub.send(b"".join(m.ack(m.PUBREC, p.packet_id) for p in window))
+                rels = [sub.expect(m.PUBREL) for _ in window]
+                assert [r.packet_id for r in rels] == [p.packet_id for p in window]
+                sub.send(b"".join(m.ack(m.PUBCOMP, p.packet_id) for p in window))
+        assert got == list(range(total))
+        with pytest.raises(TimeoutError):
+            sub.read_packet(0.3)

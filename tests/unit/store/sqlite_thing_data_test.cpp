@@ -572,6 +572,33 @@ TEST(SqliteThingData, FlushWaitsForWritesFromOtherThreads) {
     }
 }
 
+// Callbacks run on their own thread while the writer commits the next
+// batches: they must still run once each, in the order of the writes, may
+// write again from inside, and all run before the store is gone.
+TEST(SqliteThingData, CallbacksRunInWriteOrderAndBeforeTheStoreCloses) {
+    TempDir dir;
+    std::vector<int> order;  // touched by the callbacks only, one thread at a time
+    std::atomic<int> rewrites_done{0};
+    constexpr int kPosts = 3000;
+    {
+        auto store = open_ok(dir.file("ts.db"));
+        ASSERT_TRUE(store);
+        for (int i = 0; i < kPosts; ++i) {
+            store->put_properties("p", "d", {prop("n", std::to_string(i), i)}, [&, i](bool ok) {
+                order.push_back(ok ? i : -1);
+                if (i % 1000 == 0)
+                    store->put_properties("p", "again", {prop("n", std::to_string(i), i)},
+                                          [&](bool again_ok) { rewrites_done += again_ok; });
+            });
+        }
+        // No flush: closing the store runs every callback, including those of
+        // the writes the callbacks themselves queued.
+    }
+    ASSERT_EQ(order.size(), static_cast<std::size_t>(kPosts));
+    for (int i = 0; i < kPosts; ++i) ASSERT_EQ(order[static_cast<std::size_t>(i)], i);
+    EXPECT_EQ(rewrites_done.load(), kPosts / 1000);
+}
+
 TEST(SqliteThingData, ReopenKeepsEverything) {
     TempDir dir;
     const auto path = dir.file("ts.db");
