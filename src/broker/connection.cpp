@@ -140,6 +140,7 @@ bool Connection::process_packets() {
     while (!closed_ && state_ != State::Closing) {
         auto frame = mqtt::read_fixed_header({rbuf_.data() + pos, rlen_ - pos}, limit);
         if (frame.status == mqtt::FrameStatus::Error) {
+            flush_acks();  // what came before the bad packet counts, before the DISCONNECT
             close_with(frame.error.reason, true, frame.error.message);
             return false;
         }
@@ -174,6 +175,7 @@ bool Connection::process_packets() {
                 close_with(decoded.error().reason, false, decoded.error().message);
                 return false;
             }
+            flush_acks();
             close_with(decoded.error().reason, true, decoded.error().message);
             return false;
         }

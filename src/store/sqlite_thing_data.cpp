@@ -129,9 +129,9 @@ public:
     }
 
     void flush() override {
-        // From a done callback the writer would wait for itself; what it
-        // queued before is committed already, except what the callback
-        // itself queued.
+        // From a done callback (the completion thread) this would wait for
+        // itself; what was queued before the callback's own write is
+        // committed already.
         if (std::this_thread::get_id() == thread_.get_id() ||
             std::this_thread::get_id() == completion_thread_.get_id())
             return;
