@@ -73,12 +73,26 @@ def test_session_expires_after_interval(broker, clients):
     c3.expect_none(0.5)
 
 
+def _subscribe_then_leave(broker, cid, version):
+    """A persistent session subscribed to s/bound whose client has left, and
+    the broker knows it: the client waits for the broker to close the
+    connection after its DISCONNECT (a client that only closes its own side
+    races the messages published next, which could still reach the session
+    while it is online)."""
+    kw = {"clean": False}
+    if version == V5:
+        kw["properties"] = raw.props(raw.prop(raw.P_SESSION_EXPIRY, 300))
+    with raw.RawClient(broker.host, broker.port, version=version) as r:
+        assert r.connect(cid, **kw).reason == 0
+        assert r.subscribe("s/bound", 1).payload == b"\x01"
+        r.send(raw.disconnect())
+        r.wait_closed()
+
+
 @pytest.mark.broker_config({"mqtt": {"max_queued_messages": 5}})
 def test_offline_queue_bound(broker, clients):
     cid = unique_id("bound")
-    c = _persistent(clients, cid, V311)
-    c.subscribe("s/bound", 1)
-    c.disconnect()
+    _subscribe_then_leave(broker, cid, V311)
     p = clients.connected()
     for i in range(10):
         p.publish("s/bound", str(i).encode(), 1)
@@ -96,9 +110,7 @@ def test_offline_queue_bound(broker, clients):
 @pytest.mark.broker_config({"mqtt": {"max_queued_messages": 5, "queue_overflow": "drop-new"}})
 def test_offline_queue_bound_drop_new(broker, clients):
     cid = unique_id("boundnew")
-    c = _persistent(clients, cid, V5)
-    c.subscribe("s/bound", 1)
-    c.disconnect()
+    _subscribe_then_leave(broker, cid, V5)
     p = clients.connected()
     for i in range(10):
         p.publish("s/bound", str(i).encode(), 1)
