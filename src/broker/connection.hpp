@@ -134,6 +134,7 @@ private:
     std::uint8_t small_reads_ = 0;
     std::vector<std::string> inbound_aliases_;  // index = alias - 1
     std::uint16_t inbound_qos2_count_ = 0;
+    static constexpr std::size_t kMaxPendingAcks = 256;
     std::vector<Ack> pending_acks_;  // PUBACK/PUBREC/PUBCOMP read, not yet applied
     bool closed_ = false;
     bool reading_ = false;

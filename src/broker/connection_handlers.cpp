@@ -247,8 +247,11 @@ void Connection::on_pub_response(const mqtt::PubResponse& r) {
         return;
     }
     // Held until the other packets of this read are handled or another kind
-    // of packet comes: the session's lock is taken once for all of them.
+    // of packet comes: the session's lock is taken once for all of them. A
+    // read full of acknowledgements is applied in slices, so what a client
+    // sends cannot grow what each connection keeps.
     pending_acks_.push_back({r.type, r.packet_id, r.reason});
+    if (pending_acks_.size() >= kMaxPendingAcks) flush_acks();
 }
 
 void Connection::flush_acks() {

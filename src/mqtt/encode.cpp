@@ -1,8 +1,6 @@
 // encode, encode_publish_header, encoded_size: the fixed header (spec 2.1)
 // around the bodies of encode_bodies.hpp. The body is measured first, then
 // written straight into the caller's vector after one reserve().
-#include <cstring>
-
 #include "mqtt/codec.hpp"
 #include "mqtt/encode_bodies.hpp"
 
@@ -18,12 +16,15 @@ std::uint8_t first_byte(const Connect&) {
 std::uint8_t first_byte(const Connack&) {
     return 0x20;
 }
-std::uint8_t first_byte(const Publish& p) {
-    const auto qos = static_cast<std::uint8_t>(static_cast<std::uint8_t>(p.qos) & 0x03);
+std::uint8_t publish_first_byte(QoS q, bool dup, bool retain) {
+    const auto qos = static_cast<std::uint8_t>(static_cast<std::uint8_t>(q) & 0x03);
     std::uint8_t b = static_cast<std::uint8_t>(0x30 | (qos << 1));
-    if (p.dup && qos != 0) b |= 0x08;  // DUP must be 0 for QoS 0
-    if (p.retain) b |= 0x01;
+    if (dup && qos != 0) b |= 0x08;  // DUP must be 0 for QoS 0
+    if (retain) b |= 0x01;
     return b;
+}
+std::uint8_t first_byte(const Publish& p) {
+    return publish_first_byte(p.qos, p.dup, p.retain);
 }
 std::uint8_t first_byte(const PubResponse& p) {
     const auto t = static_cast<std::uint8_t>(p.type);
@@ -108,30 +109,13 @@ void encode_plain_publish_header(const PlainPublishHeader& h, ProtocolVersion ve
     const auto header_body =
         static_cast<std::uint32_t>(2 + h.topic.size() + (has_id ? 2 : 0) + (v5 ? 1 : 0));
     const auto remaining = static_cast<std::uint32_t>(header_body + h.payload_size);
-    const std::size_t at = out.size();
-    const std::size_t len = 1 + detail::varint_size(remaining) + header_body;
-    out.resize(at + len);
-    std::uint8_t* p = out.data() + at;
-    const auto qos = static_cast<std::uint8_t>(static_cast<std::uint8_t>(h.qos) & 0x03);
-    std::uint8_t first = static_cast<std::uint8_t>(0x30 | (qos << 1));
-    if (h.dup && has_id) first |= 0x08;  // DUP must be 0 for QoS 0
-    if (h.retain) first |= 0x01;
-    *p++ = first;
-    for (std::uint32_t v = remaining;;) {  // variable byte integer (spec 1.5.5)
-        std::uint8_t b = v & 0x7F;
-        v >>= 7;
-        *p++ = static_cast<std::uint8_t>(v != 0 ? (b | 0x80) : b);
-        if (v == 0) break;
-    }
-    *p++ = static_cast<std::uint8_t>(h.topic.size() >> 8);
-    *p++ = static_cast<std::uint8_t>(h.topic.size() & 0xFF);
-    if (!h.topic.empty()) std::memcpy(p, h.topic.data(), h.topic.size());
-    p += h.topic.size();
-    if (has_id) {
-        *p++ = static_cast<std::uint8_t>(h.packet_id >> 8);
-        *p++ = static_cast<std::uint8_t>(h.packet_id & 0xFF);
-    }
-    if (v5) *p++ = 0;  // property length
+    out.reserve(out.size() + 1 + detail::varint_size(remaining) + header_body);
+    VecWriter w(out);
+    w.u8(publish_first_byte(h.qos, h.dup, h.retain));
+    w.varint(remaining);
+    w.str(h.topic);
+    if (has_id) w.u16(h.packet_id);
+    if (v5) w.u8(0);  // property length
 }
 
 std::size_t encoded_size(const Packet& packet, ProtocolVersion version) {
