@@ -16,9 +16,11 @@ using sqlite::Statement;
 // min(to, cursor time) at the top so that the index range already starts at
 // the cursor; ?6..?7 the cursor, whose OR only skips the rows of the
 // cursor's own time that the previous page returned; ?8 the row limit.
+// Property values name their series, looked up once by its unique key.
 constexpr std::string_view kHistorySql =
-    "SELECT time_ms, seq, identifier, value_json FROM property_history "
-    "WHERE pk = ?1 AND dn = ?2 AND identifier = ?3 AND time_ms BETWEEN ?4 AND ?5 "
+    "SELECT time_ms, seq, value_json FROM property_history "
+    "WHERE series = (SELECT id FROM property_series WHERE pk = ?1 AND dn = ?2 AND identifier = ?3) "
+    "AND time_ms BETWEEN ?4 AND ?5 "
     "AND (time_ms < ?6 OR seq < ?7) ORDER BY time_ms DESC, seq DESC LIMIT ?8";
 // ?3 is left unused: SQLite accepts a binding to a gap in the numbering.
 constexpr std::string_view kEventsSql =
@@ -47,7 +49,9 @@ constexpr std::string_view kAggregateSql =
     "             CASE WHEN json_type(value_json) IN ('integer', 'real')"
     "                  THEN json_extract(value_json, '$') END END AS num"
     " FROM property_history"
-    " WHERE pk = ?1 AND dn = ?2 AND identifier = ?3 AND time_ms BETWEEN ?4 AND ?5)"
+    " WHERE series = (SELECT id FROM property_series"
+    "                 WHERE pk = ?1 AND dn = ?2 AND identifier = ?3)"
+    "   AND time_ms BETWEEN ?4 AND ?5)"
     " WHERE num IS NOT NULL GROUP BY bucket ORDER BY bucket";
 
 // The caller's mistake, which the thing layer reports as a 400.
@@ -93,7 +97,7 @@ Expected<std::vector<PropertyValue>, Error> ThingDataReader::latest_properties(
     std::vector<PropertyValue> out;
     std::lock_guard lock(mutex_);
     auto st = query(
-        "SELECT identifier, value_json, time_ms FROM latest_properties "
+        "SELECT identifier, value_json, time_ms FROM property_series "
         "WHERE pk = ?1 AND dn = ?2 ORDER BY identifier",
         [&](const Statement& s) {
             out.push_back(PropertyValue{
@@ -110,10 +114,10 @@ Expected<std::vector<PropertyValue>, Error> ThingDataReader::latest_properties(
 Expected<HistoryPage<PropertyValue>, Error> ThingDataReader::property_history(
     const std::string& pk, const std::string& dn, const std::string& identifier,
     const HistoryQuery& q) {
-    return page<PropertyValue>(kHistorySql, pk, dn, identifier, q, [](const Statement& s) {
+    return page<PropertyValue>(kHistorySql, pk, dn, identifier, q, [&](const Statement& s) {
         return PropertyValue{
-            .identifier = s.column_text(2),
-            .value_json = s.column_text(3),
+            .identifier = identifier,
+            .value_json = s.column_text(2),
             .time_ms = s.column_int64(0),
         };
     });

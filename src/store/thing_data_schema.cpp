@@ -93,6 +93,45 @@ CREATE TABLE configs (
     updated_time INTEGER NOT NULL
 );
 )sql"},
+    // Property values keyed by an integer series id instead of three text
+    // columns. Every history row and index entry repeated (pk, dn,
+    // identifier), so each stored value cost a b-tree insert keyed by ~40
+    // bytes of text. property_series holds one row per property of a device
+    // with its latest value (replacing latest_properties); the writer caches
+    // the ids, so a value costs an integer-keyed insert and, per batch, one
+    // update by rowid for the newest value of each series.
+    {2, R"sql(
+CREATE TABLE property_series (
+    id         INTEGER PRIMARY KEY,
+    pk         TEXT    NOT NULL,
+    dn         TEXT    NOT NULL,
+    identifier TEXT    NOT NULL,
+    value_json TEXT    NOT NULL,
+    time_ms    INTEGER NOT NULL,
+    UNIQUE (pk, dn, identifier)
+);
+INSERT INTO property_series (pk, dn, identifier, value_json, time_ms)
+    SELECT pk, dn, identifier, value_json, time_ms FROM latest_properties;
+-- SQLite takes the bare columns of a max() aggregate from the row holding
+-- the maximum: the newest value of a series that has history but no latest
+-- row, which the writer never left behind but a damaged file might.
+INSERT OR IGNORE INTO property_series (pk, dn, identifier, value_json, time_ms)
+    SELECT pk, dn, identifier, value_json, max(time_ms) FROM property_history
+    GROUP BY pk, dn, identifier;
+CREATE TABLE property_values (
+    seq        INTEGER PRIMARY KEY,
+    series     INTEGER NOT NULL,
+    time_ms    INTEGER NOT NULL,
+    value_json TEXT    NOT NULL
+);
+INSERT INTO property_values (seq, series, time_ms, value_json)
+    SELECT h.seq, s.id, h.time_ms, h.value_json FROM property_history h
+    JOIN property_series s ON s.pk = h.pk AND s.dn = h.dn AND s.identifier = h.identifier;
+DROP TABLE property_history;
+DROP TABLE latest_properties;
+ALTER TABLE property_values RENAME TO property_history;
+CREATE INDEX property_history_by_series ON property_history (series, time_ms);
+)sql"},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "store/thing_data_writer.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -26,10 +28,32 @@ Status exec(Statement& stmt, const Args&... args) {
     return stmt.run();
 }
 
-// Every table that holds rows of one device.
-constexpr std::string_view kDeviceTableNames[] = {
-    "latest_properties", "property_history", "events", "calls", "shadows", "desired",
+// Deletes the rows of one device (?1 pk, ?2 dn) from every table that holds
+// them. property_history rows name their series only, so they go first.
+constexpr std::string_view kDeleteDeviceSql[] = {
+    "DELETE FROM property_history WHERE series IN "
+    "(SELECT id FROM property_series WHERE pk = ?1 AND dn = ?2)",
+    "DELETE FROM property_series WHERE pk = ?1 AND dn = ?2",
+    "DELETE FROM events WHERE pk = ?1 AND dn = ?2",
+    "DELETE FROM calls WHERE pk = ?1 AND dn = ?2",
+    "DELETE FROM shadows WHERE pk = ?1 AND dn = ?2",
+    "DELETE FROM desired WHERE pk = ?1 AND dn = ?2",
 };
+
+// The first column of the first row, if any.
+template <class... Args>
+Expected<std::optional<std::int64_t>, Error> first_int64(Statement& stmt, const Args&... args) {
+    if (auto st = stmt.bind_all(args...); !st) {
+        stmt.reset();
+        return unexpected(st.error());
+    }
+    std::optional<std::int64_t> out;
+    auto st = sqlite::for_each_row(stmt, [&](const Statement& s) {
+        if (!out) out = s.column_int64(0);
+    });
+    if (!st) return unexpected(st.error());
+    return out;
+}
 
 }  // namespace
 
@@ -38,16 +62,18 @@ Expected<ThingDataWriter, Error> ThingDataWriter::prepare(Database& db) {
     // Upserts rather than INSERT OR REPLACE: the row is updated in place
     // instead of deleted and inserted again (a call keeps its seq).
     const std::pair<Statement*, std::string_view> sql[] = {
+        {&w.find_series_,
+         "SELECT id FROM property_series WHERE pk = ?1 AND dn = ?2 AND identifier = ?3"},
+        {&w.create_series_,
+         "INSERT INTO property_series (pk, dn, identifier, value_json, time_ms) "
+         "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"},
         // A late or replayed post must not roll the latest value back, while
         // an equal time lets a correction replace it.
         {&w.put_latest_,
-         "INSERT INTO latest_properties (pk, dn, identifier, value_json, time_ms) "
-         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (pk, dn, identifier) DO UPDATE SET "
-         "value_json = excluded.value_json, time_ms = excluded.time_ms "
-         "WHERE excluded.time_ms >= latest_properties.time_ms"},
+         "UPDATE property_series SET value_json = ?1, time_ms = ?2 "
+         "WHERE id = ?3 AND time_ms <= ?2"},
         {&w.put_history_,
-         "INSERT INTO property_history (pk, dn, identifier, time_ms, value_json) "
-         "VALUES (?1, ?2, ?3, ?4, ?5)"},
+         "INSERT INTO property_history (series, time_ms, value_json) VALUES (?1, ?2, ?3)"},
         {&w.put_event_,
          "INSERT INTO events (pk, dn, identifier, type, value_json, time_ms) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
@@ -78,11 +104,9 @@ Expected<ThingDataWriter, Error> ThingDataWriter::prepare(Database& db) {
         if (!s) return unexpected(s.error());
         *stmt = std::move(*s);
     }
-    static_assert(std::size(kDeviceTableNames) == ThingDataWriter::kDeviceTables);
-    for (std::size_t i = 0; i < std::size(kDeviceTableNames); ++i) {
-        auto s = db.prepare(std::string("DELETE FROM ") + std::string(kDeviceTableNames[i]) +
-                                " WHERE pk = ?1 AND dn = ?2",
-                            /*reused=*/true);
+    static_assert(std::size(kDeleteDeviceSql) == ThingDataWriter::kDeviceTables);
+    for (std::size_t i = 0; i < std::size(kDeleteDeviceSql); ++i) {
+        auto s = db.prepare(kDeleteDeviceSql[i], /*reused=*/true);
         if (!s) return unexpected(s.error());
         w.delete_device_[i] = std::move(*s);
     }
@@ -126,24 +150,39 @@ Status ThingDataWriter::apply(const ThingDataOp& op) {
         op);
 }
 
+Expected<std::int64_t, Error> ThingDataWriter::series_id(const PutProperties& p,
+                                                         const PropertyValue& v) {
+    if (auto id = series_ids_.find(p.product_key, p.device_name, v.identifier)) return *id;
+    auto found = first_int64(find_series_, p.product_key, p.device_name, v.identifier);
+    if (!found) return unexpected(found.error());
+    if (*found) {
+        series_ids_.add_existing(p.product_key, p.device_name, v.identifier, **found);
+        return **found;
+    }
+    auto created = first_int64(create_series_, p.product_key, p.device_name, v.identifier,
+                               v.value_json, v.time_ms);
+    if (!created) return unexpected(created.error());
+    if (!*created)
+        return unexpected(make_error(StoreErrc::sql, "creating a series returned no id"));
+    series_ids_.add_created(p.product_key, p.device_name, v.identifier, **created);
+    return **created;
+}
+
 Status ThingDataWriter::put_properties(const PutProperties& p) {
     for (const PropertyValue& v : p.values) {
-        if (auto st = exec(put_history_, p.product_key, p.device_name, v.identifier, v.time_ms,
-                           v.value_json);
-            !st) {
-            return st;
-        }
-        latest_.offer(p.product_key, p.device_name, v);
+        auto series = series_id(p, v);
+        if (!series) return unexpected(series.error());
+        if (auto st = exec(put_history_, *series, v.time_ms, v.value_json); !st) return st;
+        latest_.offer(*series, v);
     }
     return {};
 }
 
 Status ThingDataWriter::finish_batch() {
     Status result;
-    latest_.for_each([&](const BatchLatest::Key& k, const PropertyValue& v) {
+    latest_.for_each([&](std::int64_t series, const PropertyValue& v) {
         if (!result) return;
-        result =
-            exec(put_latest_, k.product_key, k.device_name, k.identifier, v.value_json, v.time_ms);
+        result = exec(put_latest_, v.value_json, v.time_ms, series);
     });
     latest_.clear();
     return result;
@@ -156,6 +195,7 @@ Status ThingDataWriter::delete_device_data(const DeleteDeviceData& d) {
     for (Statement& stmt : delete_device_) {
         if (auto st = exec(stmt, d.product_key, d.device_name); !st) return st;
     }
+    series_ids_.erase_device(d.product_key, d.device_name);
     return {};
 }
 

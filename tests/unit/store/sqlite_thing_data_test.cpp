@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "store/broker_state.hpp"
@@ -70,16 +71,21 @@ void expect_same(const std::vector<T>& actual, const std::vector<T>& expected) {
 }
 
 // Every page of a history, following the tokens.
-std::vector<PropertyValue> all_history(ThingDataStore& store, const std::string& id,
-                                       HistoryQuery q) {
+std::vector<PropertyValue> device_history(ThingDataStore& store, const std::string& dn,
+                                          const std::string& id, HistoryQuery q = {}) {
     std::vector<PropertyValue> out;
     for (int pages = 0; pages < 10'000; ++pages) {
-        auto page = value_ok(store.property_history("p", "d", id, q));
+        auto page = value_ok(store.property_history("p", dn, id, q));
         out.insert(out.end(), page.items.begin(), page.items.end());
         if (page.next_page_token.empty()) break;
         q.page_token = page.next_page_token;
     }
     return out;
+}
+
+std::vector<PropertyValue> all_history(ThingDataStore& store, const std::string& id,
+                                       HistoryQuery q) {
+    return device_history(store, "d", id, std::move(q));
 }
 
 TEST(SqliteThingData, FreshDatabaseRecordsItsSchemaVersion) {
@@ -470,14 +476,110 @@ TEST(SqliteThingData, DeleteDeviceDataKeepsOtherDevices) {
     store->delete_device_data("p", "gone");
     store->flush();
     for (const std::string& table :
-         {"latest_properties"s, "property_history"s, "events"s, "calls"s, "shadows"s, "desired"s}) {
+         {"property_series"s, "events"s, "calls"s, "shadows"s, "desired"s}) {
         EXPECT_EQ(count_rows(path, "SELECT count(*) FROM " + table + " WHERE dn = 'gone'"), 0)
             << table;
         EXPECT_GT(count_rows(path, "SELECT count(*) FROM " + table + " WHERE dn = 'kept'"), 0)
             << table;
     }
+    // History rows name their series only: none may outlive it.
+    EXPECT_EQ(count_rows(path,
+                         "SELECT count(*) FROM property_history "
+                         "WHERE series NOT IN (SELECT id FROM property_series)"),
+              0);
+    EXPECT_EQ(count_rows(path, "SELECT count(*) FROM property_history"), 2);
     EXPECT_TRUE(value_ok(store->latest_properties("p", "gone")).empty());
     EXPECT_EQ(value_ok(store->latest_properties("p", "kept")).size(), 1u);
+    // The device posts again: its series are created anew.
+    store->put_properties("p", "gone", {prop("t", "3", 3)}, nullptr);
+    store->flush();
+    expect_same(value_ok(store->latest_properties("p", "gone")), {prop("t", "3", 3)});
+    expect_same(device_history(*store, "gone", "t"), {prop("t", "3", 3)});
+}
+
+TEST(SqliteThingData, SeriesCreatedByARolledBackBatchAreCreatedAgain) {
+    TempDir dir;
+    const auto path = dir.file("ts.db");
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    // SQLite refuses one event, which rolls back the batch that already
+    // created the series of "t"; the batch is then committed without it.
+    auto other = sqlite::Database::open(path);
+    ASSERT_TRUE(other.has_value());
+    ASSERT_TRUE(other
+                    ->exec("CREATE TRIGGER refuse BEFORE INSERT ON events "
+                           "WHEN NEW.identifier = 'refused' BEGIN SELECT RAISE(ABORT, 'no'); END")
+                    .has_value());
+    // The writer waits for the lock with its first batch while the post and
+    // the event queue up behind it as the next one (or all in one batch).
+    ASSERT_TRUE(other->exec("BEGIN IMMEDIATE").has_value());
+    store->put_properties("p", "first", {prop("t", "0", 1)}, nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::atomic<int> event_ok{-1};
+    store->put_properties("p", "d", {prop("t", "1", 1)}, nullptr);
+    store->put_event(EventRecord{.product_key = "p", .device_name = "d", .identifier = "refused"},
+                     [&](bool ok) { event_ok = ok ? 1 : 0; });
+    ASSERT_TRUE(other->exec("COMMIT").has_value());
+    store->flush();
+    EXPECT_EQ(event_ok, 0);
+    expect_same(value_ok(store->latest_properties("p", "d")), {prop("t", "1", 1)});
+    expect_same(device_history(*store, "d", "t"), {prop("t", "1", 1)});
+    store->put_properties("p", "d", {prop("t", "2", 2)}, nullptr);
+    store->flush();
+    expect_same(value_ok(store->latest_properties("p", "d")), {prop("t", "2", 2)});
+    EXPECT_EQ(count_rows(path,
+                         "SELECT count(*) FROM property_history "
+                         "WHERE series NOT IN (SELECT id FROM property_series)"),
+              0);
+}
+
+// Version 1 kept pk, dn and identifier in every history row and the latest
+// values in their own table; version 2 moves both onto property_series.
+TEST(SqliteThingData, MigratesPropertiesFromTheFirstSchema) {
+    TempDir dir;
+    const auto path = dir.file("ts.db");
+    {
+        auto db = sqlite::Database::open(path);
+        ASSERT_TRUE(db.has_value());
+        ASSERT_TRUE(apply_migrations(*db, kThingDataComponent, thing_data_migrations().first(1))
+                        .has_value());
+        ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO property_history (seq, pk, dn, identifier, time_ms, value_json) VALUES
+    (1, 'p', 'd', 't', 10, '1'), (2, 'p', 'd', 't', 10, '2'), (3, 'p', 'd', 'h', 5, '50'),
+    (4, 'p', 'e', 't', 7, '7'), (5, 'p', 'd', 't', 20, '3'), (6, 'p', 'e', 'only', 9, '"x"'),
+    (7, 'p', 'e', 'only', 8, '"y"');
+INSERT INTO latest_properties (pk, dn, identifier, value_json, time_ms) VALUES
+    ('p', 'd', 't', '3', 20), ('p', 'd', 'h', '50', 5), ('p', 'e', 't', '7', 7);
+)sql")
+                        .has_value());
+    }
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    {
+        auto db = sqlite::Database::open(path);
+        ASSERT_TRUE(db.has_value());
+        EXPECT_EQ(value_ok(schema_version(*db, kThingDataComponent)), 2);
+    }
+    expect_same(value_ok(store->latest_properties("p", "d")),
+                {prop("h", "50", 5), prop("t", "3", 20)});
+    // A series with history but no latest row gets its newest value.
+    expect_same(value_ok(store->latest_properties("p", "e")),
+                {prop("only", "\"x\"", 9), prop("t", "7", 7)});
+    // Order kept across equal times: seq came along.
+    expect_same(device_history(*store, "d", "t"),
+                {prop("t", "3", 20), prop("t", "2", 10), prop("t", "1", 10)});
+    expect_same(device_history(*store, "e", "only"),
+                {prop("only", "\"x\"", 9), prop("only", "\"y\"", 8)});
+    store->put_properties("p", "d", {prop("t", "4", 20)}, nullptr);
+    store->flush();
+    expect_same(device_history(*store, "d", "t"),
+                {prop("t", "4", 20), prop("t", "3", 20), prop("t", "2", 10), prop("t", "1", 10)});
+    expect_same(value_ok(store->latest_properties("p", "d")),
+                {prop("h", "50", 5), prop("t", "4", 20)});
+    EXPECT_EQ(count_rows(path,
+                         "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                         "('latest_properties', 'property_values')"),
+              0);
 }
 
 TEST(SqliteThingData, DeviceDeletedInTheMiddleOfABatch) {
@@ -526,7 +628,7 @@ TEST(SqliteThingData, DoneRunsAfterTheCommit) {
     std::atomic<int> failures{0};
     // Another connection must already see the write when done runs.
     store->put_properties("p", "d", {prop("t", "1", 1)}, [&](bool ok) {
-        if (!ok || count_rows(path, "SELECT count(*) FROM latest_properties") != 1) ++failures;
+        if (!ok || count_rows(path, "SELECT count(*) FROM property_series") != 1) ++failures;
         ++calls;
     });
     store->put_event(EventRecord{.product_key = "p", .device_name = "d", .identifier = "e"},
@@ -654,10 +756,9 @@ TEST(SqliteThingData, LargeBatchIsStoredWhole) {
     std::printf("[ rate     ] %d property values in %.3f s: %.0f values/s\n", kTotal, took.count(),
                 kTotal / took.count());
     EXPECT_EQ(count_rows(path, "SELECT count(*) FROM property_history"), kTotal);
-    EXPECT_EQ(count_rows(path, "SELECT count(*) FROM latest_properties"),
-              kDevices * kValuesPerPost);
+    EXPECT_EQ(count_rows(path, "SELECT count(*) FROM property_series"), kDevices * kValuesPerPost);
     EXPECT_EQ(
-        count_rows(path, "SELECT count(*) FROM latest_properties WHERE time_ms = " +
+        count_rows(path, "SELECT count(*) FROM property_series WHERE time_ms = " +
                              std::to_string(1'700'000'000'000 + (kPostsPerDevice - 1) * 1000)),
         kDevices * kValuesPerPost);
 }
