@@ -187,6 +187,16 @@ Expected<Database, Error> Database::open(const std::string& path, const OpenOpti
     if (auto r = db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !r) {
         return unexpected(r.error());
     }
+    // WAL pages (4 KiB) written before a commit copies them into the
+    // database file. Property values spread over many series dirty one index
+    // page per series and batch; at SQLite's default of 1,000 pages the
+    // thing data writer checkpointed after nearly every batch, copying and
+    // syncing each page again. At 20,000 (80 MiB of WAL) a page rewritten by
+    // many batches is copied once (docs/benchmarks-props.md). Every
+    // connection to the file gets the same threshold, so the one that
+    // commits the most (the writer) is the one that mostly checkpoints,
+    // rather than another store's next small commit.
+    if (auto r = db.exec("PRAGMA wal_autocheckpoint = 20000"); !r) return unexpected(r.error());
     return db;
 }
 

@@ -41,13 +41,6 @@ using sqlite::Database;
 using sqlite::Status;
 
 constexpr const char* kWriterCacheSize = "PRAGMA cache_size = -65536";  // KiB: 64 MiB
-// WAL pages (4 KiB) written before the writer copies them into the database
-// file. Values spread over many series dirty one index page per series and
-// batch; SQLite's default of 1,000 pages checkpointed after nearly every
-// batch, copying and syncing each page again. At 20,000 (80 MiB of WAL) a
-// page rewritten by many batches is copied once: 33,000 -> 57,000 values/s
-// stored (docs/benchmarks-props.md).
-constexpr const char* kWriterCheckpointPages = "PRAGMA wal_autocheckpoint = 20000";
 constexpr std::size_t kBacklogWarnValues = 500'000;
 constexpr std::uint64_t kMaxBacklogOps = 50'000;
 // Hysteresis, so a backlog hovering around the limit does not flood the log.
@@ -425,7 +418,6 @@ Expected<std::unique_ptr<ThingDataStore>, Error> open_sqlite_thing_data(const st
     // at SQLite's default of 2 MiB, 200,000 values ran at half the rate. The
     // cache grows to this size only when a batch needs it.
     if (auto st = db->exec(kWriterCacheSize); !st) return unexpected(st.error());
-    if (auto st = db->exec(kWriterCheckpointPages); !st) return unexpected(st.error());
     auto version = apply_migrations(*db, kThingDataComponent, thing_data_migrations());
     if (!version) return unexpected(version.error());
     auto writer = ThingDataWriter::prepare(*db);

@@ -28,6 +28,7 @@ TEST(SqliteDb, OpenSetsWalSynchronousNormalAndForeignKeys) {
     EXPECT_EQ(*db.query_int64("PRAGMA synchronous"), 1);  // NORMAL
     EXPECT_EQ(*db.query_int64("PRAGMA foreign_keys"), 1);
     EXPECT_EQ(*db.query_int64("PRAGMA busy_timeout"), 5000);
+    EXPECT_EQ(*db.query_int64("PRAGMA wal_autocheckpoint"), 20000);
 }
 
 TEST(SqliteDb, BusyTimeoutIsConfigurable) {
