@@ -4,6 +4,7 @@
 // the post is forwarded to server-side subscribers on
 // /{pk}/{dn}/thing/event/property/post (PROTOCOL.md 3.16).
 #include "core/log.hpp"
+#include "thing/forwarded_post.hpp"
 #include "thing/thing_service.hpp"
 
 namespace ts::thing {
@@ -39,7 +40,6 @@ struct Checked {
     std::vector<store::PropertyValue> accepted;
     nlohmann::json failures = nlohmann::json::object();  // identifier -> message
     std::optional<ValueError> first;
-    nlohmann::json items = nlohmann::json::object();  // for the forwarded message
     nlohmann::json failed_items = nlohmann::json::object();
 };
 
@@ -77,7 +77,6 @@ void check_one(const ThingModel* model, registry::ValidationMode mode, const std
     }
     out.accepted.push_back(store::PropertyValue{
         id, value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), time});
-    out.items[id] = {{"value", *value}, {"time", time}};
 }
 
 }  // namespace
@@ -118,18 +117,13 @@ void ThingService::on_property_post(Uplinked& u) {
         return;
     }
     const std::size_t n = c.accepted.size();
-    nlohmann::json forwarded = {{"iotId", u.pk + "." + u.dn},
-                                {"productKey", u.pk},
-                                {"deviceName", u.dn},
-                                {"gmtCreate", u.received_wall},
-                                {"items", std::move(c.items)}};
-    if (!c.failed_items.empty()) forwarded["checkFailedData"] = std::move(c.failed_items);
+    std::string forwarded = forwarded_post(u.pk, u.dn, u.received_wall, c.accepted, c.failed_items);
     // pk and dn are copied first: `u` moves into the callback in the same call.
     const std::string pk = u.pk, dn = u.dn;
     store_.put_properties(
         pk, dn, std::move(c.accepted),
         [this, u = std::move(u), n, failures = std::move(c.failures),
-         forwarded = std::move(forwarded)](bool ok) {
+         forwarded = std::move(forwarded)](bool ok) mutable {
             if (!ok) {
                 reply(u, 500, nlohmann::json::object(),
                       "system error: the values could not be stored", kPostMethod);
@@ -138,7 +132,7 @@ void ThingService::on_property_post(Uplinked& u) {
             counters_.property_values_stored.fetch_add(n, std::memory_order_relaxed);
             reply(u, 200, failures, "success", kPostMethod);
             link_.publish("/" + u.pk + "/" + u.dn + "/thing/event/property/post",
-                          forwarded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                          std::move(forwarded));
         });
 }
 
