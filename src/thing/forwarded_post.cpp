@@ -1,16 +1,8 @@
 #include "thing/forwarded_post.hpp"
 
-#include <string_view>
+#include "thing/json_text.hpp"
 
 namespace ts::thing {
-
-namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-    out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-}  // namespace
 
 // Written from the accepted values' JSON text, which the store keeps too:
 // building the message as a DOM (a copy of every value) and dumping it after

@@ -57,6 +57,35 @@ TEST(Alink, ReplyHasAllSixKeysAndAStringId) {
     EXPECT_EQ(nlohmann::json::parse(alink_reply(npm, 200, {}, "", ""))["id"], npm);
 }
 
+TEST(Alink, ReplyIsTheDocumentsDump) {
+    // What the reply was when built as a DOM, for every kind of input.
+    auto as_dom = [](const nlohmann::json& id, int code, const nlohmann::json& data,
+                     const std::string& message, const std::string& method) {
+        nlohmann::json j = {{"id", reply_id(id)},
+                            {"code", code},
+                            {"data", data.is_null() ? nlohmann::json::object() : data},
+                            {"message", message},
+                            {"version", "1.0"}};
+        if (!method.empty()) j["method"] = method;
+        return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    const nlohmann::json ids[] = {"7", 12345, -3, nullptr, "q\"uote\\", "\xc3\xa9\x01", {{"a", 1}}};
+    const nlohmann::json datas[] = {
+        nullptr, nlohmann::json::object(), {{"t", "bad \"x\""}}, {1, 2}};
+    const std::string messages[] = {"success", "", "tsl parse: \"x\"\n", "\xff\xfe bad utf-8"};
+    for (const auto& id : ids) {
+        for (const auto& data : datas) {
+            for (const auto& message : messages) {
+                for (const std::string method : {"", "thing.event.property.post"}) {
+                    EXPECT_EQ(alink_reply(id, 460, data, message, method),
+                              as_dom(id, 460, data, message, method))
+                        << id << " " << data << " " << message << " " << method;
+                }
+            }
+        }
+    }
+}
+
 TEST(Alink, DownlinkCarriesTheFourKeys) {
     auto j = nlohmann::json::parse(alink_downlink("99", "thing.service.property.set", {{"t", 1}}));
     EXPECT_EQ(j, nlohmann::json({{"id", "99"},
