@@ -21,7 +21,7 @@ namespace ts::store {
 class PropertySeriesIds {
 public:
     // A cache of 250,000 series (25,000 devices of 10 properties) takes
-    // ~25 MiB; when full it starts over rather than tracking use, so a
+    // ~30 MiB; when full it starts over rather than tracking use, so a
     // larger fleet pays a database lookup per series and refill.
     static constexpr std::size_t kDefaultMaxEntries = 250'000;
 
