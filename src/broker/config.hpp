@@ -11,10 +11,10 @@ struct BrokerConfig {
     bool allow_anonymous = false;
     std::uint32_t max_packet_size = 1024 * 1024;
     std::uint16_t max_inflight = 256;  // receive maximum granted, and the outgoing window
-    // QoS 1/2 messages queued per session behind the window. Past half of it,
-    // clients publishing into the (online) session are paused until it is
-    // down to a quarter (see Broker::deliver); the drop policy applies where
-    // there is nobody to pause (offline sessions, wills, platform messages).
+    // QoS 1/2 messages queued per session behind the window. At it, clients
+    // publishing into the (online) session are paused until it is down to
+    // half (see Broker::deliver); the drop policy applies where there is
+    // nobody to pause (offline sessions, wills, platform messages).
     std::uint32_t max_queued_messages = 1000;
     QueueOverflow queue_overflow = QueueOverflow::DropOldest;
     std::uint32_t max_topic_length = 65535;
