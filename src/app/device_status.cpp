@@ -21,7 +21,10 @@ void append_digits(std::string& out, int value, int width) {
 // as a JSON string.
 void append_time(std::string& out, std::int64_t ms, int offset_h, char sep,
                  std::string_view suffix) {
-    std::time_t s = static_cast<std::time_t>(ms / 1000) + offset_h * 3600;
+    // Whole seconds rounded down, so that a time before 1970 still reads
+    // as a valid clock time with its milliseconds.
+    std::time_t s =
+        static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000) + offset_h * 3600;
     std::tm tm{};
     gmtime_r(&s, &tm);
     out += '"';
@@ -37,7 +40,7 @@ void append_time(std::string& out, std::int64_t ms, int offset_h, char sep,
     out += ':';
     append_digits(out, tm.tm_sec, 2);
     out += '.';
-    append_digits(out, static_cast<int>(ms % 1000), 3);
+    append_digits(out, static_cast<int>((ms % 1000 + 1000) % 1000), 3);
     out += suffix;
     out += '"';
 }

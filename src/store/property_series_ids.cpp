@@ -1,6 +1,6 @@
 #include "store/property_series_ids.hpp"
 
-#include <iterator>
+#include <unordered_map>
 
 namespace ts::store {
 

@@ -30,6 +30,11 @@ TEST(DeviceStatus, UnusualNamesAreEscaped) {
     EXPECT_EQ(j["deviceName"], "d\"\\q");
     EXPECT_EQ(j["utcTime"], "1970-01-01T00:00:00.000Z");
     EXPECT_EQ(j["time"], "1970-01-01 08:00:00.000");
+    // A clock before 1970 still gives a valid time of day.
+    const auto before = nlohmann::json::parse(
+        DeviceStatusPublisher::status_json("online", "p", "d", -1, -1'500, "::1"));
+    EXPECT_EQ(before["utcTime"], "1969-12-31T23:59:59.999Z");
+    EXPECT_EQ(before["utcLastTime"], "1969-12-31T23:59:58.500Z");
 }
 
 }  // namespace
