@@ -225,6 +225,7 @@ mqtt::Publish Connection::full_publish(const Delivery& d, bool dup) {
             static_cast<std::uint32_t>(std::max<Millis>(1, (left + 999) / 1000));
     }
     if (client_alias_max_ > 0) {
+        auto& outbound_aliases_ = aliases_->outbound;
         auto it = outbound_aliases_.find(m.topic);
         if (it != outbound_aliases_.end()) {
             p.properties.topic_alias = it->second;
@@ -270,7 +271,7 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
         // The spec says to discard a message the client said it cannot take.
         out_arena_.resize(before);
         if (full && full->properties.topic_alias && !full->topic.empty())
-            outbound_aliases_.erase(m.topic);
+            aliases_->outbound.erase(m.topic);
         broker_.count_dropped();
         return false;
     }
@@ -315,6 +316,8 @@ void Connection::flush() {
         } else {
             std::swap(w_arena_, out_arena_);
             std::swap(w_segments_, out_segments_);
+            wrote_since_tick_ = true;
+            buffers_held_ = true;
             w_publishes_ = out_publishes_;
             out_publishes_ = 0;
             out_bytes_ = 0;
@@ -357,6 +360,29 @@ void Connection::on_written(const boost::system::error_code& ec, std::size_t n) 
         more = !out_segments_.empty();
     }
     if (more || close_after_write_) flush();
+}
+
+// A connection that wrote nothing for a whole tick gives back what its
+// output vectors kept as capacity (the CONNACK's or the last burst's): most
+// devices are idle most of the time, and a busy connection keeps its
+// buffers rather than allocating for every write.
+void Connection::release_idle_buffers() {
+    if (wrote_since_tick_) {
+        wrote_since_tick_ = false;
+        return;
+    }
+    if (!buffers_held_ || writing_) return;
+    {
+        std::lock_guard lock(out_mutex_);
+        if (!out_segments_.empty()) return;
+        out_arena_.shrink_to_fit();
+        out_segments_.shrink_to_fit();
+    }
+    w_arena_.shrink_to_fit();
+    w_segments_.shrink_to_fit();
+    w_iov_.clear();
+    w_iov_.shrink_to_fit();
+    buffers_held_ = false;
 }
 
 // ---- closing ----
@@ -413,6 +439,7 @@ void Connection::shutdown_close() {
 
 void Connection::check_timeouts(Millis now) {
     if (closed_) return;
+    release_idle_buffers();
     if (state_ == State::AwaitingConnect) {
         if (now - connected_at_ > broker_.config().connect_timeout_ms) {
             logger()->info("remote={} sent no CONNECT in time; closing",

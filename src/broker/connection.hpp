@@ -86,6 +86,7 @@ private:
     void schedule_flush_locked();
     void flush();
     void on_written(const boost::system::error_code& ec, std::size_t n);
+    void release_idle_buffers();
 
     // Closing. `reason` is sent as DISCONNECT in 5.0 when `notify` is set.
     void close_with(mqtt::ReasonCode reason, bool notify, std::string_view why);
@@ -96,7 +97,7 @@ private:
     void on_connect(mqtt::Connect&& c);
     void on_publish(mqtt::Publish&& p);
     void on_pub_response(const mqtt::PubResponse& r);
-    void flush_acks();  // hands pending_acks_ to the broker
+    void flush_acks();  // hands the acknowledgements read to the broker
     void on_subscribe(mqtt::Subscribe&& s);
     void on_unsubscribe(mqtt::Unsubscribe&& u);
     void on_disconnect(const mqtt::Disconnect& d);
@@ -132,10 +133,8 @@ private:
     std::size_t read_offered_ = 0;  // free bytes given to the outstanding read
     std::size_t read_target_ = 0;   // the next read's buffer, see kQuietReadBuffer
     std::uint8_t small_reads_ = 0;
-    std::vector<std::string> inbound_aliases_;  // index = alias - 1
     std::uint16_t inbound_qos2_count_ = 0;
     static constexpr std::size_t kMaxPendingAcks = 256;
-    std::vector<Ack> pending_acks_;  // PUBACK/PUBREC/PUBCOMP read, not yet applied
     bool closed_ = false;
     bool reading_ = false;
     bool paused_ = false;  // backpressure: reads stopped until a session drains
@@ -144,7 +143,13 @@ private:
     // attached, read under the session lock afterwards).
     std::uint32_t client_max_packet_ = 0;  // 0: no limit beyond the protocol's
     std::uint16_t client_alias_max_ = 0;
-    std::unordered_map<std::string, std::uint16_t> outbound_aliases_;  // guarded by session mutex
+    // Topic aliases (5.0), allocated when a client uses them: most never do,
+    // and an idle connection's size is what a broker holds per device.
+    struct TopicAliases {
+        std::vector<std::string> inbound;                         // own thread; index = alias - 1
+        std::unordered_map<std::string, std::uint16_t> outbound;  // guarded by session mutex
+    };
+    std::unique_ptr<TopicAliases> aliases_;
 
     // Output, guarded by out_mutex_.
     std::mutex out_mutex_;
@@ -161,6 +166,8 @@ private:
     std::vector<boost::asio::const_buffer> w_iov_;
     std::uint32_t w_publishes_ = 0;
     bool writing_ = false;
+    bool wrote_since_tick_ = false;  // see release_idle_buffers
+    bool buffers_held_ = false;      // the output vectors may hold capacity
     bool close_after_write_ = false;
 };
 

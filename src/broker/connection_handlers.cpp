@@ -15,6 +15,14 @@ const std::shared_ptr<spdlog::logger>& logger() {
     return l;
 }
 using mqtt::ReasonCode;
+
+// PUBACK/PUBREC/PUBCOMP read and not yet applied. One list per thread, not
+// per connection: a connection's are always applied before its read handler
+// returns (process_packets), and reads are never handled inside one another.
+std::vector<Ack>& pending_acks() {
+    thread_local std::vector<Ack> acks;
+    return acks;
+}
 }  // namespace
 
 void Connection::handle(mqtt::Packet&& packet) {
@@ -85,6 +93,7 @@ void Connection::on_connect(mqtt::Connect&& c) {
 
     client_max_packet_ = c.properties.maximum_packet_size.value_or(0);
     client_alias_max_ = c.properties.topic_alias_maximum.value_or(0);
+    if (client_alias_max_ > 0) aliases_ = std::make_unique<TopicAliases>();
     bool assigned = c.client_id.empty();
 
     auto result = broker_.connect(shared_from_this(), c);
@@ -123,7 +132,7 @@ void Connection::on_connect(mqtt::Connect&& c) {
     will_ = c.will ? std::make_unique<mqtt::Will>(std::move(*c.will)) : nullptr;
     session_ = result.session;
     identity_ = result.identity;
-    inbound_aliases_.clear();
+    if (aliases_) aliases_->inbound.clear();
     state_ = State::Connected;
     append_packet(ack);
     logger()->debug("client={} remote={} connected v{} keepalive={} session_present={}", client_id_,
@@ -145,6 +154,8 @@ ReasonCode Connection::resolve_topic_alias(mqtt::Publish& p) {
     std::uint16_t alias = *p.properties.topic_alias;
     if (alias == 0 || alias > broker_.config().topic_alias_maximum)
         return ReasonCode::TopicAliasInvalid;
+    if (!aliases_) aliases_ = std::make_unique<TopicAliases>();
+    auto& inbound_aliases_ = aliases_->inbound;
     if (inbound_aliases_.size() < alias) inbound_aliases_.resize(alias);
     if (p.topic.empty()) {
         if (inbound_aliases_[alias - 1].empty()) return ReasonCode::ProtocolError;
@@ -250,14 +261,15 @@ void Connection::on_pub_response(const mqtt::PubResponse& r) {
     // of packet comes: the session's lock is taken once for all of them. A
     // read full of acknowledgements is applied in slices, so what a client
     // sends cannot grow what each connection keeps.
-    pending_acks_.push_back({r.type, r.packet_id, r.reason});
-    if (pending_acks_.size() >= kMaxPendingAcks) flush_acks();
+    pending_acks().push_back({r.type, r.packet_id, r.reason});
+    if (pending_acks().size() >= kMaxPendingAcks) flush_acks();
 }
 
 void Connection::flush_acks() {
-    if (pending_acks_.empty()) return;
-    if (session_) broker_.acknowledge(*session_, pending_acks_);
-    pending_acks_.clear();
+    auto& acks = pending_acks();
+    if (acks.empty()) return;
+    if (session_) broker_.acknowledge(*session_, acks);
+    acks.clear();
 }
 
 void Connection::on_subscribe(mqtt::Subscribe&& s) {
