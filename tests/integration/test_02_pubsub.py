@@ -109,6 +109,27 @@ def test_bursts_after_quiet_periods_arrive_whole(broker, clients):
     assert got == payloads
 
 
+def test_connections_quiet_for_ticks_deliver_again(broker, clients):
+    """A connection that wrote nothing for a while gives its output buffers
+    back; what it is sent afterwards (to the subscriber, and the publisher's
+    acknowledgements) must still arrive whole and in order."""
+    s = clients.connected()
+    s.subscribe("t/quiet", 1)
+    expected = []
+    with raw.RawClient(broker.host, broker.port) as r:
+        r.connect(unique_id("quiet"))
+        for round_ in range(3):
+            time.sleep(0.8)  # more than two of the broker's 250 ms ticks
+            batch = [bytes([round_ * 7 + i]) * n for i, n in enumerate([1, 600, 64, 5000])]
+            r.send(b"".join(raw.publish("t/quiet", pl, qos=1, packet_id=i + 1)
+                            for i, pl in enumerate(batch)))
+            for _ in batch:
+                r.expect(raw.PUBACK)
+            expected += batch
+    got = [m.payload for m in s.wait_messages(len(expected), 10)]
+    assert got == expected
+
+
 # ------------------------------------------------------------------ wildcards
 @VERSIONS
 def test_wildcards(broker, clients, version):
