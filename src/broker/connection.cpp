@@ -38,9 +38,13 @@ const std::shared_ptr<spdlog::logger>& logger() {
 }  // namespace
 
 Connection::Connection(Broker& broker, Worker& worker, std::unique_ptr<net::Transport> transport)
-    : broker_(broker), worker_(worker), transport_(std::move(transport)), ioc_(worker.ioc()) {}
+    : broker_(broker), worker_(worker), transport_(std::move(transport)) {}
 
 Connection::~Connection() = default;
+
+boost::asio::io_context& Connection::ioc() {
+    return worker_.ioc();
+}
 
 void Connection::start() {
     connected_at_ = last_activity_ = broker_.clock().now_ms();
@@ -101,11 +105,13 @@ void Connection::on_read(std::size_t n) {
 
 void Connection::size_next_read(std::size_t n) {
     if (n == read_offered_) {
-        read_target_ = std::min(read_target_ * 2, kBusyReadBuffer);
+        read_target_ =
+            static_cast<std::uint32_t>(std::min<std::size_t>(read_target_ * 2, kBusyReadBuffer));
         small_reads_ = 0;
     } else if (n * 4 <= read_target_ && read_target_ > kQuietReadBuffer) {
         if (++small_reads_ >= kSmallReadsToShrink) {
-            read_target_ = std::max(read_target_ / 2, kQuietReadBuffer);
+            read_target_ = static_cast<std::uint32_t>(
+                std::max<std::size_t>(read_target_ / 2, kQuietReadBuffer));
             small_reads_ = 0;
         }
     } else {
@@ -120,7 +126,7 @@ bool Connection::pause_reading() {
 }
 
 void Connection::resume_reading() {
-    boost::asio::post(ioc_, [self = shared_from_this()] {
+    boost::asio::post(ioc(), [self = shared_from_this()] {
         if (!self->paused_ || self->closed_) return;
         self->paused_ = false;
         // What was read before the pause first; it may pause again.
@@ -299,7 +305,7 @@ void Connection::send_pubrel(std::uint16_t packet_id) {
 void Connection::schedule_flush_locked() {
     if (flush_scheduled_) return;
     flush_scheduled_ = true;
-    boost::asio::post(ioc_, [self = shared_from_this()] { self->flush(); });
+    boost::asio::post(ioc(), [self = shared_from_this()] { self->flush(); });
 }
 
 void Connection::flush() {
@@ -329,16 +335,18 @@ void Connection::flush() {
         close_now(true);
         return;
     }
-    w_iov_.clear();
+    // The transport copies the buffer list: one list per thread will do.
+    thread_local std::vector<boost::asio::const_buffer> iov;
+    iov.clear();
     for (const auto& s : w_segments_) {
         if (!s.payload.empty())
-            w_iov_.emplace_back(s.payload.data(), s.payload.size());
+            iov.emplace_back(s.payload.data(), s.payload.size());
         else
-            w_iov_.emplace_back(w_arena_.data() + s.offset, s.length);
+            iov.emplace_back(w_arena_.data() + s.offset, s.length);
     }
     writing_ = true;
     transport_->async_write(
-        w_iov_, [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+        iov, [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
             self->on_written(ec, n);
         });
 }
@@ -380,8 +388,6 @@ void Connection::release_idle_buffers() {
     }
     w_arena_.shrink_to_fit();
     w_segments_.shrink_to_fit();
-    w_iov_.clear();
-    w_iov_.shrink_to_fit();
     buffers_held_ = false;
 }
 
@@ -400,7 +406,7 @@ void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_vi
     }
     state_ = State::Closing;
     close_after_write_ = true;
-    boost::asio::post(ioc_, [self = shared_from_this()] { self->flush(); });
+    boost::asio::post(ioc(), [self = shared_from_this()] { self->flush(); });
 }
 
 void Connection::close_now(bool graceful) {
@@ -421,7 +427,7 @@ void Connection::close_now(bool graceful) {
 }
 
 void Connection::kick(mqtt::ReasonCode reason, bool resumed) {
-    boost::asio::post(ioc_, [self = shared_from_this(), reason, resumed] {
+    boost::asio::post(ioc(), [self = shared_from_this(), reason, resumed] {
         auto& will = self->will_;
         if (resumed && will && will->properties.will_delay_interval.value_or(0) > 0) will.reset();
         // The session already belongs to the new connection: forget it here.
@@ -431,7 +437,7 @@ void Connection::kick(mqtt::ReasonCode reason, bool resumed) {
 }
 
 void Connection::shutdown_close() {
-    boost::asio::post(ioc_, [self = shared_from_this()] {
+    boost::asio::post(ioc(), [self = shared_from_this()] {
         self->publish_will_on_close_ = false;
         self->close_with(mqtt::ReasonCode::ServerShuttingDown, true, "server shutting down");
     });

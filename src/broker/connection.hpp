@@ -87,6 +87,7 @@ private:
     void flush();
     void on_written(const boost::system::error_code& ec, std::size_t n);
     void release_idle_buffers();
+    boost::asio::io_context& ioc();  // the worker's
 
     // Closing. `reason` is sent as DISCONNECT in 5.0 when `notify` is set.
     void close_with(mqtt::ReasonCode reason, bool notify, std::string_view why);
@@ -108,43 +109,45 @@ private:
     void size_next_read(std::size_t n);
 
     Broker& broker_;
-    Worker& worker_;
+    Worker& worker_;  // its io_context is this connection's thread
     std::unique_ptr<net::Transport> transport_;
-    boost::asio::io_context& ioc_;
+
+    // The fields are ordered so that the small ones share words: an idle
+    // connection's size is what the broker holds per device
+    // (docs/benchmarks.md, idle memory).
 
     // Own thread.
-    enum class State {
+    std::string client_id_;
+    SessionPtr session_;
+    IdentityPtr identity_;
+    WillPtr will_;
+    Millis connected_at_ = 0;
+    Millis last_activity_ = 0;
+    std::vector<std::uint8_t> rbuf_;
+    std::uint32_t rlen_ = 0;
+    std::uint32_t read_offered_ = 0;  // free bytes given to the outstanding read
+    std::uint32_t read_target_ = 0;   // the next read's buffer, see kQuietReadBuffer
+    std::uint16_t keep_alive_s_ = 0;
+    std::uint16_t inbound_qos2_count_ = 0;
+    enum class State : std::uint8_t {
         AwaitingConnect,
         Connected,
         Closing,
         Closed
     } state_ = State::AwaitingConnect;
     mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;
-    std::string client_id_;
-    SessionPtr session_;
-    IdentityPtr identity_;
-    WillPtr will_;
-    bool publish_will_on_close_ = true;
-    std::uint16_t keep_alive_s_ = 0;
-    Millis connected_at_ = 0;
-    Millis last_activity_ = 0;
-    std::vector<std::uint8_t> rbuf_;
-    std::size_t rlen_ = 0;
-    std::size_t read_offered_ = 0;  // free bytes given to the outstanding read
-    std::size_t read_target_ = 0;   // the next read's buffer, see kQuietReadBuffer
     std::uint8_t small_reads_ = 0;
-    std::uint16_t inbound_qos2_count_ = 0;
-    static constexpr std::size_t kMaxPendingAcks = 256;
+    bool publish_will_on_close_ = true;
     bool closed_ = false;
     bool reading_ = false;
     bool paused_ = false;  // backpressure: reads stopped until a session drains
+    static constexpr std::size_t kMaxPendingAcks = 256;
 
     // Limits the client announced in CONNECT (written before the session is
     // attached, read under the session lock afterwards).
     std::uint32_t client_max_packet_ = 0;  // 0: no limit beyond the protocol's
     std::uint16_t client_alias_max_ = 0;
-    // Topic aliases (5.0), allocated when a client uses them: most never do,
-    // and an idle connection's size is what a broker holds per device.
+    // Topic aliases (5.0), allocated when a client uses them: most never do.
     struct TopicAliases {
         std::vector<std::string> inbound;                         // own thread; index = alias - 1
         std::unordered_map<std::string, std::uint16_t> outbound;  // guarded by session mutex
@@ -163,7 +166,6 @@ private:
     // Own thread: the batch being written.
     std::vector<std::uint8_t> w_arena_;
     std::vector<Segment> w_segments_;
-    std::vector<boost::asio::const_buffer> w_iov_;
     std::uint32_t w_publishes_ = 0;
     bool writing_ = false;
     bool wrote_since_tick_ = false;  // see release_idle_buffers

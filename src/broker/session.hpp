@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/container/deque.hpp>
+#include <boost/container/devector.hpp>
 
 #include "broker/message.hpp"
 #include "broker/subscription_index.hpp"
@@ -43,7 +43,10 @@ struct Delivery {
     std::uint64_t id_stamp = kUnknownStamp;
 };
 
-using DeliveryQueue = boost::container::deque<Delivery>;
+// A devector (one block, the elements moved back to its front as the queue
+// advances) is 32 bytes and allocates nothing until the first message; every
+// session has two (docs/benchmarks.md, idle memory).
+using DeliveryQueue = boost::container::devector<Delivery>;
 
 // A PUBACK, PUBREC or PUBCOMP from the session's client (what the broker
 // needs of it: not its properties).
@@ -71,21 +74,13 @@ public:
     std::mutex mutex;
     // --- guarded by mutex ---
     std::shared_ptr<Connection> conn;
-    mqtt::ProtocolVersion version = mqtt::ProtocolVersion::v311;
-    std::uint32_t expiry_interval_s = 0;
-    Millis disconnected_at = 0;         // monotonic, while offline
-    std::uint16_t send_window = 65535;  // min(client's receive maximum, max_inflight)
     std::map<std::string, SessionSubscription, std::less<>> subscriptions;  // filter as given
-    // Boost's deque allocates nothing until the first message (std::deque
-    // allocates a map and a block up front: ~1 KiB for the two of them on
-    // every idle session).
-    DeliveryQueue inflight;                   // in send order
+    DeliveryQueue inflight;                                                 // in send order
     DeliveryQueue queue;                      // waiting for the window or for the client
     std::vector<std::uint16_t> inbound_qos2;  // packet ids awaiting PUBREL
-    std::uint16_t next_packet_id = 1;
-    std::uint64_t ids_consumed = 0;  // packet ids taken from next_packet_id, ever
+    Millis disconnected_at = 0;               // monotonic, while offline
+    std::uint64_t ids_consumed = 0;           // packet ids taken from next_packet_id, ever
     std::uint64_t next_seq = 1;
-    bool ended = false;
     // A will waiting for its delay while the client is away.
     WillPtr pending_will;
     Millis pending_will_at = 0;
@@ -93,6 +88,11 @@ public:
     // queue drains to its low-water mark (see Broker::deliver).
     // A paused connection waits on exactly one session.
     std::vector<std::weak_ptr<Connection>> paused_publishers;
+    std::uint32_t expiry_interval_s = 0;
+    std::uint16_t send_window = 65535;  // min(client's receive maximum, max_inflight)
+    std::uint16_t next_packet_id = 1;
+    mqtt::ProtocolVersion version = mqtt::ProtocolVersion::v311;
+    bool ended = false;
     // --- end guarded ---
 
     bool online() const { return online_.load(std::memory_order_relaxed); }
@@ -103,7 +103,7 @@ public:
     void allocate_packet_id(Delivery& d);
 
 private:
-    std::atomic<bool> online_{false};
+    std::atomic<bool> online_{false};  // packed beside the small fields above
 };
 
 using SessionPtr = std::shared_ptr<Session>;
