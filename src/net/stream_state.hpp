@@ -44,7 +44,6 @@ struct StreamState : std::enable_shared_from_this<StreamState<Stream>> {
     // that owns this Transport), or the two would keep each other alive.
     bool reading = false;
     bool writing = false;
-    boost::asio::mutable_buffer read_buf;
     // The caller's vector is only borrowed for the call, so a gathered write
     // keeps its own copy; reused to avoid an allocation per write.
     std::vector<boost::asio::const_buffer> write_bufs;

@@ -14,13 +14,6 @@ namespace {
 using boost::asio::ip::tcp;
 using State = StreamState<tcp::socket>;
 
-struct TcpState : State {
-    using State::State;
-    // Only used after shutdown(): reading until the peer's FIN lets us close
-    // without a RST that could destroy the last bytes we sent.
-    std::unique_ptr<std::array<char, 512>> drain;
-};
-
 void write_more(const std::shared_ptr<State>& s, Transport::Handler h);
 
 void on_written(const std::shared_ptr<State>& s, Transport::Handler h,
@@ -46,18 +39,22 @@ void write_more(const std::shared_ptr<State>& s, Transport::Handler h) {
         });
 }
 
-void drain(const std::shared_ptr<TcpState>& s) {
-    s->stream.async_read_some(boost::asio::buffer(*s->drain),
-                              [s](const boost::system::error_code& ec, std::size_t) {
-                                  if (ec) return s->close_now();
-                                  drain(s);
-                              });
+// Only after shutdown(): reading until the peer's FIN lets us close without a
+// RST that could destroy the last bytes we sent. The buffer travels with the
+// reads rather than in every connection's state.
+void drain(const std::shared_ptr<State>& s, std::shared_ptr<std::array<char, 512>> buf) {
+    auto b = boost::asio::buffer(*buf);
+    s->stream.async_read_some(
+        b, [s, buf = std::move(buf)](const boost::system::error_code& ec, std::size_t) mutable {
+            if (ec) return s->close_now();
+            drain(s, std::move(buf));
+        });
 }
 
 class TcpTransport final : public StreamTransport<tcp::socket> {
 public:
-    TcpTransport(std::shared_ptr<TcpState> s, Peer peer)
-        : StreamTransport(s, std::move(peer), "tcp"), tcp_(std::move(s)) {}
+    TcpTransport(std::shared_ptr<State> s, Peer peer)
+        : StreamTransport(std::move(s), std::move(peer), "tcp") {}
 
     void async_read_some(boost::asio::mutable_buffer buf, Handler h) override {
         s_->reading = true;
@@ -81,20 +78,14 @@ public:
             s_->stream.shutdown(tcp::socket::shutdown_send, ignored);
         }
         // With the broker's read outstanding, that read sees the FIN instead.
-        if (!s_->reading) {
-            tcp_->drain = std::make_unique<std::array<char, 512>>();
-            drain(tcp_);
-        }
+        if (!s_->reading) drain(s_, std::make_shared<std::array<char, 512>>());
     }
-
-private:
-    std::shared_ptr<TcpState> tcp_;
 };
 
 }  // namespace
 
 std::unique_ptr<Transport> make_tcp_transport(tcp::socket socket, Peer peer) {
-    auto s = std::make_shared<TcpState>(std::move(socket));
+    auto s = std::make_shared<State>(std::move(socket));
     return std::make_unique<TcpTransport>(std::move(s), std::move(peer));
 }
 

@@ -16,18 +16,25 @@ namespace {
 namespace websocket = boost::beast::websocket;
 
 template <class WebSocket>
+struct WsState : StreamState<WebSocket> {
+    using StreamState<WebSocket>::StreamState;
+    boost::asio::mutable_buffer read_buf;  // the caller's, across empty messages
+};
+
+template <class WebSocket>
 class WebSocketTransport final : public StreamTransport<WebSocket> {
     using Base = StreamTransport<WebSocket>;
-    using State = typename Base::State;
+    using State = WsState<WebSocket>;
     using Base::s_;
 
 public:
-    using Base::Base;
+    WebSocketTransport(std::shared_ptr<State> s, Peer peer, std::string_view kind)
+        : Base(s, std::move(peer), kind), ws_(std::move(s)) {}
 
     void async_read_some(boost::asio::mutable_buffer buf, Transport::Handler h) override {
-        s_->reading = true;
-        s_->read_buf = buf;
-        read_more(s_, std::move(h));
+        ws_->reading = true;
+        ws_->read_buf = buf;
+        read_more(ws_, std::move(h));
     }
 
     void async_write(const std::vector<boost::asio::const_buffer>& bufs,
@@ -49,6 +56,8 @@ public:
     }
 
 private:
+    std::shared_ptr<State> ws_;  // s_, with the read buffer
+
     static void read_more(const std::shared_ptr<State>& s, Transport::Handler h) {
         s->stream.async_read_some(s->read_buf, [s, h = std::move(h)](boost::system::error_code ec,
                                                                      std::size_t n) mutable {
@@ -68,7 +77,7 @@ private:
 
 template <class WebSocket>
 std::unique_ptr<Transport> make(WebSocket stream, Peer peer, std::string_view kind) {
-    using State = StreamState<WebSocket>;
+    using State = WsState<WebSocket>;
     return std::make_unique<WebSocketTransport<WebSocket>>(
         std::make_shared<State>(std::move(stream)), std::move(peer), kind);
 }
