@@ -55,7 +55,7 @@ void Broker::accept(std::size_t thread_index, std::unique_ptr<net::Transport> t)
         t->close();
         return;
     }
-    auto c = std::make_shared<Connection>(*this, w, std::move(t));
+    auto c = std::make_shared<Connection>(w, std::move(t));
     w.add(c);
     c->start();
 }
@@ -139,7 +139,7 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
             result.session_present = true;
         } else {
             s = std::make_shared<Session>(key);
-            sessions_[key] = s;
+            put_session_locked(s);
         }
         std::lock_guard lock(s->mutex);
         s->version = c.version;
@@ -348,6 +348,14 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, WillPt
     if (observer_) observer_->on_offline(*conn->identity(), conn->transport().remote_address());
     reroute_shared(shared_items, s.get());
     if (publish_now) publish_will(std::move(*publish_now));
+}
+
+void Broker::put_session_locked(SessionPtr s) {
+    // The key views the session's own id: an entry never outlives its session,
+    // and a replaced entry goes with its key.
+    if (auto it = sessions_.find(s->client_id); it != sessions_.end()) sessions_.erase(it);
+    std::string_view key = s->client_id;
+    sessions_.emplace(key, std::move(s));
 }
 
 void Broker::end_session(const SessionPtr& s) {

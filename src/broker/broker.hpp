@@ -144,6 +144,9 @@ private:
     static void feed_sinks(const Message& msg,
                            const std::vector<std::shared_ptr<MessageSink>>& sinks);
     void end_session(const SessionPtr& s);  // caller holds sessions_mutex_
+    // Adds `s` under its client_id, replacing (and key and all) any session
+    // there; caller holds sessions_mutex_.
+    void put_session_locked(SessionPtr s);
     void reroute_shared(DeliveryQueue& items, const Session* from);
     // Backpressure helpers (delivery.cpp); all hold s.mutex.
     bool over_high_water_locked(const Session& s) const;
@@ -173,7 +176,9 @@ private:
     RetainedStore retained_;
 
     mutable std::mutex sessions_mutex_;
-    std::unordered_map<std::string, SessionPtr> sessions_;
+    // Keyed by a view of the session's own client_id (one copy of every id,
+    // not two); entries are only added by put_session_locked.
+    std::unordered_map<std::string_view, SessionPtr> sessions_;
     std::unordered_set<SessionPtr> offline_;  // sessions kept while their client is away
 
     std::atomic<std::uint64_t> dropped_{0};

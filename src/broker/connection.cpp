@@ -37,17 +37,26 @@ const std::shared_ptr<spdlog::logger>& logger() {
 }
 }  // namespace
 
-Connection::Connection(Broker& broker, Worker& worker, std::unique_ptr<net::Transport> transport)
-    : broker_(broker), worker_(worker), transport_(std::move(transport)) {}
+Connection::Connection(Worker& worker, std::unique_ptr<net::Transport> transport)
+    : worker_(worker), transport_(std::move(transport)) {}
 
 Connection::~Connection() = default;
+
+const std::string& Connection::client_id() const {
+    static const std::string none;
+    return session_ ? session_->client_id : none;
+}
+
+Broker& Connection::broker() const {
+    return worker_.broker();
+}
 
 boost::asio::io_context& Connection::ioc() {
     return worker_.ioc();
 }
 
 void Connection::start() {
-    connected_at_ = last_activity_ = broker_.clock().now_ms();
+    connected_at_ = last_activity_ = broker().clock().now_ms();
     read_target_ = kInitialReadBuffer;
     read_more();
 }
@@ -58,7 +67,6 @@ void Connection::read_more() {
         std::vector<std::uint8_t>(read_target_).swap(rbuf_);  // exact capacity
     else if (rlen_ == rbuf_.size())
         rbuf_.resize(rbuf_.size() * 2);
-    read_offered_ = rbuf_.size() - rlen_;
     reading_ = true;
     transport_->async_read_some(
         boost::asio::buffer(rbuf_.data() + rlen_, rbuf_.size() - rlen_),
@@ -66,7 +74,7 @@ void Connection::read_more() {
             self->reading_ = false;
             if (ec) {
                 if (!self->closed_) {
-                    logger()->debug("client={} connection lost: {}", self->client_id_,
+                    logger()->debug("client={} connection lost: {}", self->client_id(),
                                     ec.message());
                     self->close_now();
                 }
@@ -93,18 +101,19 @@ void Connection::on_read(std::size_t n) {
         close_now();
         return;
     }
+    const std::size_t offered = rbuf_.size() - rlen_;  // what the read was given
     rlen_ += n;
     WorkerStats::add(worker_.stats().bytes_received, n);
-    last_activity_ = broker_.clock().now_ms();
-    size_next_read(n);
+    last_activity_ = broker().clock().now_ms();
+    size_next_read(n, offered);
     bool connecting = state_ == State::AwaitingConnect;
     if (!process_packets()) return;
     if (connecting && state_ == State::Connected) read_target_ = kQuietReadBuffer;
     if (!paused_) read_more();
 }
 
-void Connection::size_next_read(std::size_t n) {
-    if (n == read_offered_) {
+void Connection::size_next_read(std::size_t n, std::size_t offered) {
+    if (n == offered) {
         read_target_ =
             static_cast<std::uint32_t>(std::min<std::size_t>(read_target_ * 2, kBusyReadBuffer));
         small_reads_ = 0;
@@ -142,7 +151,7 @@ bool Connection::process_packets() {
         ~AckFlush() { c.flush_acks(); }
     } ack_flush{*this};
     std::size_t pos = 0;
-    const std::uint32_t limit = broker_.config().max_packet_size;
+    const std::uint32_t limit = broker().config().max_packet_size;
     while (!closed_ && state_ != State::Closing) {
         auto frame = mqtt::read_fixed_header({rbuf_.data() + pos, rlen_ - pos}, limit);
         if (frame.status == mqtt::FrameStatus::Error) {
@@ -226,7 +235,7 @@ mqtt::Publish Connection::full_publish(const Delivery& d, bool dup) {
     if (m.properties) p.properties = *m.properties;
     p.properties.subscription_identifiers = d.subscription_ids;
     if (m.expiry_at != 0) {
-        Millis left = m.expiry_at - broker_.clock().now_ms();
+        Millis left = m.expiry_at - broker().clock().now_ms();
         p.properties.message_expiry_interval =
             static_cast<std::uint32_t>(std::max<Millis>(1, (left + 999) / 1000));
     }
@@ -262,8 +271,8 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
 
     std::lock_guard lock(out_mutex_);
     if (out_closed_) return false;
-    if (d.qos == mqtt::QoS::AtMostOnce && out_bytes_ > broker_.config().max_pending_output) {
-        broker_.count_dropped();
+    if (d.qos == mqtt::QoS::AtMostOnce && out_bytes_ > broker().config().max_pending_output) {
+        broker().count_dropped();
         return false;
     }
     std::size_t before = out_arena_.size();
@@ -278,7 +287,7 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
         out_arena_.resize(before);
         if (full && full->properties.topic_alias && !full->topic.empty())
             aliases_->outbound.erase(m.topic);
-        broker_.count_dropped();
+        broker().count_dropped();
         return false;
     }
     if (m.payload.size() <= kInlinePayload) {
@@ -395,8 +404,8 @@ void Connection::release_idle_buffers() {
 
 void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_view why) {
     if (closed_ || state_ == State::Closing) return;
-    logger()->info("client={} remote={} closing: {} ({})", client_id_, transport_->remote_address(),
-                   why, mqtt::to_string(reason));
+    logger()->info("client={} remote={} closing: {} ({})", client_id(),
+                   transport_->remote_address(), why, mqtt::to_string(reason));
     if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::Connected) {
         append_packet(mqtt::Disconnect{reason, {}});
     } else if (notify && version_ == mqtt::ProtocolVersion::v5 &&
@@ -447,7 +456,7 @@ void Connection::check_timeouts(Millis now) {
     if (closed_) return;
     release_idle_buffers();
     if (state_ == State::AwaitingConnect) {
-        if (now - connected_at_ > broker_.config().connect_timeout_ms) {
+        if (now - connected_at_ > broker().config().connect_timeout_ms) {
             logger()->info("remote={} sent no CONNECT in time; closing",
                            transport_->remote_address());
             close_now();
@@ -473,10 +482,10 @@ void Connection::on_closed() {
     if (session_) {
         WillPtr will;
         if (publish_will_on_close_) will = std::move(will_);
-        broker_.disconnected(shared_from_this(), session_, std::move(will));
+        broker().disconnected(shared_from_this(), session_, std::move(will));
         session_.reset();
     } else if (publish_will_on_close_ && will_ && state_ != State::AwaitingConnect) {
-        broker_.disconnected(shared_from_this(), nullptr, std::move(will_));
+        broker().disconnected(shared_from_this(), nullptr, std::move(will_));
     }
     will_.reset();
 }

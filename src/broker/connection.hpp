@@ -25,7 +25,7 @@ class Worker;
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-    Connection(Broker& broker, Worker& worker, std::unique_ptr<net::Transport> transport);
+    Connection(Worker& worker, std::unique_ptr<net::Transport> transport);
     ~Connection();
 
     void start();
@@ -64,7 +64,9 @@ public:
     // --- own thread ---
     void check_timeouts(Millis now);
     mqtt::ProtocolVersion version() const { return version_; }
-    const std::string& client_id() const { return client_id_; }
+    // The session's id (for a signed device, its product and name), empty
+    // before CONNECT is accepted.
+    const std::string& client_id() const;
     const net::Transport& transport() const { return *transport_; }
     bool closed() const { return closed_; }
 
@@ -88,6 +90,7 @@ private:
     void on_written(const boost::system::error_code& ec, std::size_t n);
     void release_idle_buffers();
     boost::asio::io_context& ioc();  // the worker's
+    Broker& broker() const;          // the worker's
 
     // Closing. `reason` is sent as DISCONNECT in 5.0 when `notify` is set.
     void close_with(mqtt::ReasonCode reason, bool notify, std::string_view why);
@@ -105,48 +108,22 @@ private:
     mqtt::ReasonCode resolve_topic_alias(mqtt::Publish& p);
     // A delivery's PUBLISH with its 5.0 properties; caller holds the session mutex.
     mqtt::Publish full_publish(const Delivery& d, bool dup);
-    // Adapts the next read's buffer to the traffic (a read of `n` bytes done).
-    void size_next_read(std::size_t n);
+    // Adapts the next read's buffer to the traffic (a read of `n` bytes done
+    // into `offered`).
+    void size_next_read(std::size_t n, std::size_t offered);
 
-    Broker& broker_;
-    Worker& worker_;  // its io_context is this connection's thread
+    Worker& worker_;  // its io_context is this connection's thread, its broker ours
     std::unique_ptr<net::Transport> transport_;
 
-    // The fields are ordered so that the small ones share words: an idle
-    // connection's size is what the broker holds per device
-    // (docs/benchmarks.md, idle memory).
-
     // Own thread.
-    std::string client_id_;
     SessionPtr session_;
     IdentityPtr identity_;
     WillPtr will_;
     Millis connected_at_ = 0;
     Millis last_activity_ = 0;
     std::vector<std::uint8_t> rbuf_;
-    std::uint32_t rlen_ = 0;
-    std::uint32_t read_offered_ = 0;  // free bytes given to the outstanding read
-    std::uint32_t read_target_ = 0;   // the next read's buffer, see kQuietReadBuffer
-    std::uint16_t keep_alive_s_ = 0;
-    std::uint16_t inbound_qos2_count_ = 0;
-    enum class State : std::uint8_t {
-        AwaitingConnect,
-        Connected,
-        Closing,
-        Closed
-    } state_ = State::AwaitingConnect;
-    mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;
-    std::uint8_t small_reads_ = 0;
-    bool publish_will_on_close_ = true;
-    bool closed_ = false;
-    bool reading_ = false;
-    bool paused_ = false;  // backpressure: reads stopped until a session drains
     static constexpr std::size_t kMaxPendingAcks = 256;
 
-    // Limits the client announced in CONNECT (written before the session is
-    // attached, read under the session lock afterwards).
-    std::uint32_t client_max_packet_ = 0;  // 0: no limit beyond the protocol's
-    std::uint16_t client_alias_max_ = 0;
     // Topic aliases (5.0), allocated when a client uses them: most never do.
     struct TopicAliases {
         std::vector<std::string> inbound;                         // own thread; index = alias - 1
@@ -159,18 +136,42 @@ private:
     std::vector<std::uint8_t> out_arena_;
     std::vector<Segment> out_segments_;
     std::size_t out_bytes_ = 0;
-    std::uint32_t out_publishes_ = 0;
-    bool flush_scheduled_ = false;
-    bool out_closed_ = false;
 
     // Own thread: the batch being written.
     std::vector<std::uint8_t> w_arena_;
     std::vector<Segment> w_segments_;
-    std::uint32_t w_publishes_ = 0;
-    bool writing_ = false;
-    bool wrote_since_tick_ = false;  // see release_idle_buffers
-    bool buffers_held_ = false;      // the output vectors may hold capacity
-    bool close_after_write_ = false;
+
+    // The small fields, together (largest first) so that they share words: an
+    // idle connection's size is what the broker holds per device
+    // (docs/benchmarks.md, idle memory). Who may touch each is said beside it.
+    std::uint32_t rlen_ = 0;           // own thread
+    std::uint32_t read_target_ = 0;    // own thread: the next read's buffer, see kQuietReadBuffer
+    std::uint32_t w_publishes_ = 0;    // own thread
+    std::uint32_t out_publishes_ = 0;  // out_mutex_
+    // Limits the client announced in CONNECT (written before the session is
+    // attached, read under the session lock afterwards).
+    std::uint32_t client_max_packet_ = 0;  // 0: no limit beyond the protocol's
+    std::uint16_t client_alias_max_ = 0;
+    std::uint16_t keep_alive_s_ = 0;        // own thread
+    std::uint16_t inbound_qos2_count_ = 0;  // own thread
+    enum class State : std::uint8_t {
+        AwaitingConnect,
+        Connected,
+        Closing,
+        Closed
+    } state_ = State::AwaitingConnect;                             // own thread
+    mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;  // own thread
+    std::uint8_t small_reads_ = 0;                                 // own thread
+    bool publish_will_on_close_ = true;                            // own thread
+    bool closed_ = false;                                          // own thread
+    bool reading_ = false;                                         // own thread
+    bool paused_ = false;   // own thread; backpressure: reads stopped until a session drains
+    bool writing_ = false;  // own thread
+    bool wrote_since_tick_ = false;   // own thread, see release_idle_buffers
+    bool buffers_held_ = false;       // own thread: the output vectors may hold capacity
+    bool close_after_write_ = false;  // own thread
+    bool flush_scheduled_ = false;    // out_mutex_
+    bool out_closed_ = false;         // out_mutex_
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

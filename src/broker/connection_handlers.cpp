@@ -63,10 +63,9 @@ void Connection::handle(mqtt::Packet&& packet) {
 }
 
 void Connection::on_connect(mqtt::Connect&& c) {
-    const auto& cfg = broker_.config();
+    const auto& cfg = broker().config();
     version_ = c.version == mqtt::ProtocolVersion::v5 ? mqtt::ProtocolVersion::v5
                                                       : mqtt::ProtocolVersion::v311;
-    client_id_ = c.client_id;
     const bool v5 = version_ == mqtt::ProtocolVersion::v5;
 
     if (v5 && c.properties.authentication_method) {
@@ -96,11 +95,10 @@ void Connection::on_connect(mqtt::Connect&& c) {
     if (client_alias_max_ > 0) aliases_ = std::make_unique<TopicAliases>();
     bool assigned = c.client_id.empty();
 
-    auto result = broker_.connect(shared_from_this(), c);
-    client_id_ = c.client_id;
+    auto result = broker().connect(shared_from_this(), c);
     if (result.reason != ReasonCode::Success) {
         append_packet(mqtt::Connack{false, result.reason, {}});
-        close_with(result.reason, false, "connect refused");
+        close_with(result.reason, false, "connect refused for client id " + c.client_id);
         return;
     }
 
@@ -111,7 +109,7 @@ void Connection::on_connect(mqtt::Connect&& c) {
         if (!result.assigned_client_id.empty())
             p.assigned_client_identifier = result.assigned_client_id;
         else if (assigned)
-            p.assigned_client_identifier = client_id_;
+            p.assigned_client_identifier = c.client_id;
         if (c.keep_alive > cfg.max_keepalive || (c.keep_alive == 0 && cfg.max_keepalive < 65535)) {
             c.keep_alive = cfg.max_keepalive;
             p.server_keep_alive = cfg.max_keepalive;
@@ -135,24 +133,24 @@ void Connection::on_connect(mqtt::Connect&& c) {
     if (aliases_) aliases_->inbound.clear();
     state_ = State::Connected;
     append_packet(ack);
-    logger()->debug("client={} remote={} connected v{} keepalive={} session_present={}", client_id_,
-                    transport_->remote_address(), static_cast<int>(version_), keep_alive_s_,
-                    result.session_present);
+    logger()->debug("client={} remote={} connected v{} keepalive={} session_present={}",
+                    client_id(), transport_->remote_address(), static_cast<int>(version_),
+                    keep_alive_s_, result.session_present);
 
     // Attach: from now on other threads deliver straight to this connection.
     {
         std::lock_guard lock(session_->mutex);
         session_->conn = shared_from_this();
         session_->set_online(true);
-        broker_.resume_locked(*session_);
+        broker().resume_locked(*session_);
     }
-    if (auto* o = broker_.observer()) o->on_online(*identity_, transport_->remote_address());
+    if (auto* o = broker().observer()) o->on_online(*identity_, transport_->remote_address());
 }
 
 ReasonCode Connection::resolve_topic_alias(mqtt::Publish& p) {
     if (!p.properties.topic_alias) return ReasonCode::Success;
     std::uint16_t alias = *p.properties.topic_alias;
-    if (alias == 0 || alias > broker_.config().topic_alias_maximum)
+    if (alias == 0 || alias > broker().config().topic_alias_maximum)
         return ReasonCode::TopicAliasInvalid;
     if (!aliases_) aliases_ = std::make_unique<TopicAliases>();
     auto& inbound_aliases_ = aliases_->inbound;
@@ -168,7 +166,7 @@ ReasonCode Connection::resolve_topic_alias(mqtt::Publish& p) {
 }
 
 void Connection::on_publish(mqtt::Publish&& p) {
-    const auto& cfg = broker_.config();
+    const auto& cfg = broker().config();
     WorkerStats::add(worker_.stats().messages_received, 1);
     if (auto rc = resolve_topic_alias(p); rc != ReasonCode::Success) {
         close_with(rc, true, "bad topic alias");
@@ -186,11 +184,11 @@ void Connection::on_publish(mqtt::Publish&& p) {
         close_with(ReasonCode::RetainNotSupported, true, "retain not supported");
         return;
     }
-    if (auto* auth = broker_.authenticator(); auth && !auth->may_publish(*identity_, p.topic)) {
+    if (auto* auth = broker().authenticator(); auth && !auth->may_publish(*identity_, p.topic)) {
         // 5.0 says why in the acknowledgement; 3.1.1 has no way to, so the
         // message is acknowledged and dropped (spec 3.3.5), and logged.
-        logger()->info("client={} ({}) may not publish to {}: dropped", client_id_, identity_->name,
-                       p.topic);
+        logger()->info("client={} ({}) may not publish to {}: dropped", client_id(),
+                       identity_->name, p.topic);
         auto rc =
             version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized : ReasonCode::Success;
         if (p.qos == mqtt::QoS::AtLeastOnce)
@@ -221,7 +219,7 @@ void Connection::on_publish(mqtt::Publish&& p) {
     msg->origin = session_.get();
     if (p.properties.message_expiry_interval)
         msg->expiry_at =
-            broker_.clock().now_ms() + Millis{*p.properties.message_expiry_interval} * 1000;
+            broker().clock().now_ms() + Millis{*p.properties.message_expiry_interval} * 1000;
     p.properties.message_expiry_interval.reset();
     p.properties.subscription_identifiers.clear();
     if (!(p.properties == mqtt::Properties{}))
@@ -229,9 +227,9 @@ void Connection::on_publish(mqtt::Publish&& p) {
 
     {
         Broker::PublisherScope scope(this);  // over-full subscribers pause this client
-        broker_.publish(msg);
+        broker().publish(msg);
     }
-    if (auto* tap = broker_.message_tap(); tap && identity_->kind == ClientIdentity::Kind::Device)
+    if (auto* tap = broker().message_tap(); tap && identity_->kind == ClientIdentity::Kind::Device)
         tap->on_device_message(*identity_, msg->topic, msg->payload);
 
     if (p.qos == mqtt::QoS::AtLeastOnce) {
@@ -268,7 +266,7 @@ void Connection::on_pub_response(const mqtt::PubResponse& r) {
 void Connection::flush_acks() {
     auto& acks = pending_acks();
     if (acks.empty()) return;
-    if (session_) broker_.acknowledge(*session_, acks);
+    if (session_) broker().acknowledge(*session_, acks);
     acks.clear();
 }
 
@@ -289,15 +287,15 @@ void Connection::on_subscribe(mqtt::Subscribe&& s) {
             rc = ReasonCode::TopicFilterInvalid;
         else if (shared && version_ == mqtt::ProtocolVersion::v5 && t.options.no_local)
             rc = ReasonCode::ProtocolError;
-        else if (!mqtt::is_valid_topic_filter(f) || f.size() > broker_.config().max_topic_length ||
-                 count_levels(f) > broker_.config().max_topic_levels)
+        else if (!mqtt::is_valid_topic_filter(f) || f.size() > broker().config().max_topic_length ||
+                 count_levels(f) > broker().config().max_topic_levels)
             rc = ReasonCode::TopicFilterInvalid;
-        else if (auto* auth = broker_.authenticator(); auth && !auth->may_subscribe(*identity_, f))
+        else if (auto* auth = broker().authenticator(); auth && !auth->may_subscribe(*identity_, f))
             rc = ReasonCode::NotAuthorized;
         else
             rc = ReasonCode::Success;
         if (rc == ReasonCode::NotAuthorized)
-            logger()->info("client={} ({}) may not subscribe to {}", client_id_, identity_->name,
+            logger()->info("client={} ({}) may not subscribe to {}", client_id(), identity_->name,
                            t.filter);
         reasons.push_back(rc);
     }
@@ -314,17 +312,17 @@ void Connection::on_subscribe(mqtt::Subscribe&& s) {
     std::vector<Delivery> retained;
     for (std::size_t i = 0; i < s.topics.size(); ++i) {
         if (reasons[i] != ReasonCode::Success) continue;
-        reasons[i] = broker_.subscribe(session_, s.topics[i], sub_id, retained);
+        reasons[i] = broker().subscribe(session_, s.topics[i], sub_id, retained);
     }
     ack.reasons = std::move(reasons);
     append_packet(ack);
-    for (auto& d : retained) broker_.deliver(*session_, std::move(d));
+    for (auto& d : retained) broker().deliver(*session_, std::move(d));
 }
 
 void Connection::on_unsubscribe(mqtt::Unsubscribe&& u) {
     mqtt::Unsuback ack;
     ack.packet_id = u.packet_id;
-    for (const auto& f : u.filters) ack.reasons.push_back(broker_.unsubscribe(session_, f));
+    for (const auto& f : u.filters) ack.reasons.push_back(broker().unsubscribe(session_, f));
     append_packet(ack);
 }
 
@@ -337,7 +335,7 @@ void Connection::on_disconnect(const mqtt::Disconnect& d) {
                 return;
             }
             session_->expiry_interval_s = std::min(*d.properties.session_expiry_interval,
-                                                   broker_.config().max_session_expiry);
+                                                   broker().config().max_session_expiry);
         }
     }
     if (d.reason != ReasonCode::DisconnectWithWillMessage) will_.reset();

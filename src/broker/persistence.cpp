@@ -91,7 +91,7 @@ Expected<void, Error> Broker::load() {
         // A session that was connected when the server stopped counts as
         // disconnected from the restart on.
         s->disconnected_at = r.disconnected_wall_ms ? to_mono(r.disconnected_wall_ms) : now;
-        sessions_[r.client_id] = s;
+        put_session_locked(s);
         offline_.insert(s);
     }
     for (auto& r : snap->subscriptions) {

@@ -21,6 +21,7 @@ public:
     ~Worker();
 
     boost::asio::io_context& ioc() { return ioc_; }
+    Broker& broker() { return broker_; }
     std::size_t index() const { return index_; }
     WorkerStats& stats() { return stats_; }
 
