@@ -180,9 +180,10 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
     thread_local std::vector<Match> matches;
     matches.clear();
     bool any_sinks = false;
+    std::size_t filters = 0;
     {
         std::shared_lock lock(index_mutex_);
-        index_.match(msg->topic, matches);
+        filters = index_.match(msg->topic, matches);
         any_sinks = index_.sink_count() > 0;
     }
     // Sinks are called after the sessions' deliveries are queued, so a rule's
@@ -191,8 +192,10 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
     if (any_sinks) take_sinks(*msg, matches, sinks);
     bool reached = false;
     // One delivery per session for its plain subscriptions: the highest QoS
-    // and every subscription identifier of the overlapping filters.
-    if (matches.size() > 1) {
+    // and every subscription identifier of the overlapping filters. Only
+    // several filters can overlap: a fan-out to one filter's thousand
+    // subscribers skips the sort (and its buffer) per message.
+    if (filters > 1 && matches.size() > 1) {
         std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
             if (a.session != b.session) return a.session < b.session;
             return !a.share && b.share;

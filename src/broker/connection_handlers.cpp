@@ -222,7 +222,10 @@ void Connection::on_publish(mqtt::Publish&& p) {
             broker().clock().now_ms() + Millis{*p.properties.message_expiry_interval} * 1000;
     p.properties.message_expiry_interval.reset();
     p.properties.subscription_identifiers.clear();
-    if (!(p.properties == mqtt::Properties{}))
+    // A 3.1.1 PUBLISH has no properties; a 5.0 one is compared with a
+    // constant rather than a Properties built and destroyed per message.
+    static const mqtt::Properties kNoProperties;
+    if (version_ == mqtt::ProtocolVersion::v5 && !(p.properties == kNoProperties))
         msg->properties = std::make_shared<const mqtt::Properties>(std::move(p.properties));
 
     {

@@ -209,7 +209,8 @@ void SubscriptionIndex::prune(std::string_view filter) {
     }
 }
 
-void SubscriptionIndex::collect(const Entry& e, std::vector<Match>& out) {
+std::size_t SubscriptionIndex::collect(const Entry& e, std::vector<Match>& out) {
+    const std::size_t before = out.size();
     for (const auto& s : e.subscribers)
         out.push_back({s.session, s.sink, s.options, s.subscription_id, nullptr});
     for (const auto& g : e.groups) {
@@ -217,31 +218,33 @@ void SubscriptionIndex::collect(const Entry& e, std::vector<Match>& out) {
         const auto& m = g->members[choose(g->members, g->next, nullptr)];
         out.push_back({m.session, nullptr, m.options, m.subscription_id, g->key});
     }
+    return out.size() > before ? 1 : 0;
 }
 
-void SubscriptionIndex::match_node(const Node& n, const std::vector<std::string_view>& levels,
-                                   std::size_t i, std::vector<Match>& out) const {
+std::size_t SubscriptionIndex::match_node(const Node& n,
+                                          const std::vector<std::string_view>& levels,
+                                          std::size_t i, std::vector<Match>& out) const {
+    std::size_t filters = 0;
     // "a/#" matches "a" itself and everything below it.
     if (!n.hash.empty() && !(i == 0 && !levels[0].empty() && levels[0][0] == '$'))
-        collect(n.hash, out);
-    if (i == levels.size()) {
-        collect(n.here, out);
-        return;
-    }
+        filters += collect(n.hash, out);
+    if (i == levels.size()) return filters + collect(n.here, out);
     auto it = n.children.find(levels[i]);
-    if (it != n.children.end()) match_node(*it->second, levels, i + 1, out);
+    if (it != n.children.end()) filters += match_node(*it->second, levels, i + 1, out);
     if (n.plus && !(i == 0 && !levels[0].empty() && levels[0][0] == '$'))
-        match_node(*n.plus, levels, i + 1, out);
+        filters += match_node(*n.plus, levels, i + 1, out);
+    return filters;
 }
 
-void SubscriptionIndex::match(std::string_view topic, std::vector<Match>& out) const {
-    if (auto it = exact_.find(topic); it != exact_.end()) collect(*it->second, out);
+std::size_t SubscriptionIndex::match(std::string_view topic, std::vector<Match>& out) const {
+    std::size_t filters = 0;
+    if (auto it = exact_.find(topic); it != exact_.end()) filters += collect(*it->second, out);
     const Node& r = *root_;
-    if (r.children.empty() && !r.plus && r.hash.empty()) return;
+    if (r.children.empty() && !r.plus && r.hash.empty()) return filters;
     thread_local std::vector<std::string_view> levels;
     levels.clear();
     for_each_level(topic, [&](std::string_view l) { levels.push_back(l); });
-    match_node(r, levels, 0, out);
+    return filters + match_node(r, levels, 0, out);
 }
 
 Match SubscriptionIndex::pick_member(const ShareKey& key, const Session* exclude) const {

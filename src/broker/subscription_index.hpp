@@ -65,7 +65,10 @@ public:
 
     // Appends every subscription matching `topic`: all plain ones, and one
     // member of each matching shared group (an online one when there is one).
-    void match(std::string_view topic, std::vector<Match>& out) const;
+    // Returns how many filters matched: with one, no session is appended
+    // twice as a plain subscriber (a filter holds one subscription per
+    // session), so the caller need not look for overlaps.
+    std::size_t match(std::string_view topic, std::vector<Match>& out) const;
 
     // One member of a shared group other than `exclude`, for a message whose
     // receiver left; nullptr session when none remains.
@@ -80,9 +83,10 @@ private:
 
     Entry* find_entry(std::string_view filter, bool create);
     void prune(std::string_view filter);
-    static void collect(const Entry& e, std::vector<Match>& out);
-    void match_node(const Node& n, const std::vector<std::string_view>& levels, std::size_t i,
-                    std::vector<Match>& out) const;
+    // Both return how many filters added to `out`.
+    static std::size_t collect(const Entry& e, std::vector<Match>& out);
+    std::size_t match_node(const Node& n, const std::vector<std::string_view>& levels,
+                           std::size_t i, std::vector<Match>& out) const;
 
     std::unordered_map<std::string, std::unique_ptr<Entry>, StringHash, std::equal_to<>> exact_;
     std::unique_ptr<Node> root_;

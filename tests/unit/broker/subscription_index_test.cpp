@@ -99,5 +99,35 @@ TEST(SubscriptionIndex, SharedAndPlainBothMatch) {
         1);
 }
 
+TEST(SubscriptionIndex, MatchCountsTheFiltersThatMatched) {
+    // The broker skips looking for a session matched twice when one filter
+    // matched: that is only right if one filter never yields a session twice.
+    SubscriptionIndex idx;
+    std::vector<SessionPtr> many;
+    for (int i = 0; i < 50; ++i) {
+        many.push_back(std::make_shared<Session>("s" + std::to_string(i)));
+        idx.add("fan/out", "", sub(many.back()));
+        idx.add("fan/out", "", sub(many.back(), 1));  // again: replaces
+    }
+    std::vector<Match> out;
+    EXPECT_EQ(idx.match("fan/out", out), 1u);
+    ASSERT_EQ(out.size(), 50u);
+    std::vector<const Session*> seen;
+    for (const auto& m : out) seen.push_back(m.session.get());
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end());
+
+    idx.add("fan/+", "", sub(many[0]));
+    idx.add("#", "", sub(many[1]));
+    out.clear();
+    EXPECT_EQ(idx.match("fan/out", out), 3u);
+    EXPECT_EQ(out.size(), 52u);
+    out.clear();
+    EXPECT_EQ(idx.match("other", out), 1u);  // "#" only
+    out.clear();
+    EXPECT_EQ(idx.match("$SYS/x", out), 0u);
+    EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace ts::broker
