@@ -21,16 +21,11 @@ namespace ts::net {
 
 namespace detail {
 
-bool peer_of(const boost::asio::ip::tcp::socket& s, Peer& out) {
-    boost::system::error_code ec;
-    auto ep = s.remote_endpoint(ec);
-    if (ec) return false;
+Peer peer_from(const boost::asio::ip::tcp::endpoint& ep) {
     auto addr = ep.address();
     if (addr.is_v6() && addr.to_v6().is_v4_mapped())
         addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
-    out.address = addr.to_string();
-    out.port = ep.port();
-    return true;
+    return {addr.to_string(), ep.port()};
 }
 
 }  // namespace detail
@@ -130,9 +125,12 @@ public:
 private:
     void accept_next() {
         if (ctx_->stopped.load(std::memory_order_acquire)) return;
-        acceptor_.async_accept([self = shared_from_this()](const error_code& ec, tcp::socket s) {
-            self->on_accepted(ec, std::move(s));
-        });
+        // The peer's address comes with the accept (no getpeername per
+        // connection); one accept is outstanding at a time, so one endpoint.
+        acceptor_.async_accept(peer_endpoint_,
+                               [self = shared_from_this()](const error_code& ec, tcp::socket s) {
+                                   self->on_accepted(ec, std::move(s));
+                               });
     }
 
     void on_accepted(const error_code& ec, tcp::socket socket) {
@@ -143,8 +141,10 @@ private:
             return accept_next();
         }
         if (ec) return back_off(ec);
+        // Read before the next accept starts: it writes peer_endpoint_ again.
+        detail::Peer peer = detail::peer_from(peer_endpoint_);
         accept_next();
-        serve(std::move(socket));
+        serve(std::move(socket), std::move(peer));
     }
 
     // Out of descriptors or memory the listening socket stays readable, so
@@ -164,11 +164,9 @@ private:
         });
     }
 
-    void serve(tcp::socket socket) {
+    void serve(tcp::socket socket, detail::Peer peer) {
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        detail::Peer peer;
-        if (!detail::peer_of(socket, peer)) return;  // already reset by the peer
         if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls)
             ctx_->deliver(index_, detail::make_tcp_transport(std::move(socket), std::move(peer)));
         else
@@ -176,6 +174,7 @@ private:
     }
 
     tcp::acceptor acceptor_;
+    tcp::endpoint peer_endpoint_;  // filled by the outstanding accept
     boost::asio::steady_timer backoff_;
     std::size_t index_;
     std::shared_ptr<detail::AcceptContext> ctx_;

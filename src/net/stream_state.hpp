@@ -27,8 +27,9 @@ struct Peer {
     std::uint16_t port = 0;
 };
 
-// The peer of a freshly accepted socket; fails when the peer already left.
-bool peer_of(const boost::asio::ip::tcp::socket& s, Peer& out);
+// The peer of an accepted socket, from the address the accept returned
+// (v4-mapped v6 addresses shown as v4).
+Peer peer_from(const boost::asio::ip::tcp::endpoint& ep);
 
 inline constexpr std::chrono::seconds kShutdownBound{1};
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -76,6 +78,39 @@ TEST(TcpListener, EchoesOverTwoThreadsAndSpreadsConnections) {
     std::lock_guard lock(m);
     for (auto& k : kinds) EXPECT_EQ(k, "tcp");
     for (auto& a : addresses) EXPECT_EQ(a, "127.0.0.1");
+}
+
+TEST(TcpListener, EachTransportNamesItsOwnPeer) {
+    // The peer's address and port come with each accept; connections that
+    // arrive together (accepted back to back) must not get each other's.
+    test::EventLoops loops(2);
+    std::mutex m;
+    std::set<std::uint16_t> seen;
+    std::vector<std::string> addresses;
+    std::vector<std::shared_ptr<Transport>> kept;
+    auto listener = Listener::start(loops.contexts(), tcp_options(),
+                                    [&](std::size_t, std::unique_ptr<Transport> t) {
+                                        std::lock_guard lock(m);
+                                        seen.insert(t->remote_port());
+                                        addresses.push_back(t->remote_address());
+                                        kept.push_back(std::move(t));
+                                    });
+    ASSERT_TRUE(listener) << listener.error().message;
+    boost::asio::io_context client_io;
+    std::vector<tcp::socket> clients;
+    std::set<std::uint16_t> ports;
+    for (int i = 0; i < 200; ++i) {
+        clients.push_back(connect_to(client_io, (*listener)->port()));
+        ports.insert(clients.back().local_endpoint().port());
+    }
+    EXPECT_TRUE(test::eventually([&] {
+        std::lock_guard lock(m);
+        return kept.size() == clients.size();
+    }));
+    std::lock_guard lock(m);
+    EXPECT_EQ(seen, ports);
+    for (const auto& a : addresses) EXPECT_EQ(a, "127.0.0.1");
+    (*listener)->stop();
 }
 
 TEST(TcpListener, EchoesLargeTransfersWithPartialWrites) {
