@@ -439,9 +439,11 @@ void Connection::kick(mqtt::ReasonCode reason, bool resumed) {
     boost::asio::post(ioc(), [self = shared_from_this(), reason, resumed] {
         auto& will = self->will_;
         if (resumed && will && will->properties.will_delay_interval.value_or(0) > 0) will.reset();
-        // The session already belongs to the new connection: forget it here.
-        self->session_.reset();
+        // Logged while the session still names the client; close_with only
+        // posts the rest of the close, so the session is forgotten before it
+        // ends (it already belongs to the new connection).
         self->close_with(reason, true, "session taken over");
+        self->session_.reset();
     });
 }
 
