@@ -235,7 +235,8 @@ private:
                                                    std::move(socket_), ssl)
                 ->start();
         } else {
-            ctx_->deliver(index_, make_tcp_transport(std::move(socket_), std::move(peer_)));
+            if (auto t = make_tcp_transport(std::move(socket_), std::move(peer_)))
+                ctx_->deliver(index_, std::move(t));
         }
     }
 
@@ -267,7 +268,8 @@ void start_handshake(std::shared_ptr<const AcceptContext> ctx, std::size_t index
                     ->start();
                 return;
             }
-            ctx->deliver(index, make_tcp_transport(std::move(socket), std::move(peer)));
+            if (auto t = make_tcp_transport(std::move(socket), std::move(peer)))
+                ctx->deliver(index, std::move(t));
             return;
         case Kind::Tls: {
             auto& tls = *ctx->opts.tls;

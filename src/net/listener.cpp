@@ -1,16 +1,22 @@
 // One acceptor per event-loop thread. Accepted sockets stay on the acceptor's
-// io_context, so a connection never changes thread.
+// io_context, so a connection never changes thread. Plain TCP connections go
+// on that io_context's Reactor; the others on asio sockets for their
+// handshakes.
 #include "net/listener.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "core/log.hpp"
@@ -88,7 +94,7 @@ class Acceptor : public std::enable_shared_from_this<Acceptor> {
 public:
     Acceptor(boost::asio::io_context& io, std::size_t index,
              std::shared_ptr<detail::AcceptContext> ctx)
-        : acceptor_(io), backoff_(io), index_(index), ctx_(std::move(ctx)) {}
+        : io_(io), acceptor_(io), backoff_(io), index_(index), ctx_(std::move(ctx)) {}
 
     error_code open(const tcp::endpoint& ep) {
         error_code ec;
@@ -101,6 +107,9 @@ public:
         acceptor_.bind(ep, ec);
         if (ec) return ec;
         acceptor_.listen(tcp::socket::max_listen_connections, ec);
+        if (ec) return ec;
+        // accept4() below must find the backlog empty rather than block.
+        acceptor_.native_non_blocking(true, ec);
         return ec;
     }
 
@@ -110,12 +119,11 @@ public:
     }
 
     void start() {
-        boost::asio::post(acceptor_.get_executor(),
-                          [self = shared_from_this()] { self->accept_next(); });
+        boost::asio::post(io_, [self = shared_from_this()] { self->accept_next(); });
     }
 
     void stop() {
-        boost::asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        boost::asio::post(io_, [self = shared_from_this()] {
             error_code ignored;
             self->acceptor_.close(ignored);
             self->backoff_.cancel();
@@ -123,28 +131,41 @@ public:
     }
 
 private:
+    // Waits for the backlog to hold a connection, then takes what it holds:
+    // one wake-up for a burst of connects, and accept4() hands over a
+    // non-blocking descriptor with the peer's address (no further calls).
     void accept_next() {
         if (ctx_->stopped.load(std::memory_order_acquire)) return;
-        // The peer's address comes with the accept (no getpeername per
-        // connection); one accept is outstanding at a time, so one endpoint.
-        acceptor_.async_accept(peer_endpoint_,
-                               [self = shared_from_this()](const error_code& ec, tcp::socket s) {
-                                   self->on_accepted(ec, std::move(s));
-                               });
+        acceptor_.async_wait(tcp::acceptor::wait_read,
+                             [self = shared_from_this()](const error_code& ec) {
+                                 if (ec == boost::asio::error::operation_aborted) return;
+                                 if (ec) return self->back_off(ec);
+                                 self->accept_ready();
+                             });
     }
 
-    void on_accepted(const error_code& ec, tcp::socket socket) {
-        if (ec == boost::asio::error::operation_aborted) return;
-        if (ctx_->stopped.load(std::memory_order_acquire)) return;
-        if (ec && is_connection_error(ec)) {
+    void accept_ready() {
+        constexpr int kBatch = 32;  // then the loop's other work gets a turn
+        for (int i = 0; i < kBatch; ++i) {
+            if (ctx_->stopped.load(std::memory_order_acquire) || !acceptor_.is_open()) return;
+            sockaddr_storage addr{};
+            socklen_t len = sizeof addr;
+            int fd = ::accept4(acceptor_.native_handle(), reinterpret_cast<sockaddr*>(&addr), &len,
+                               SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd >= 0) {
+                serve(fd, addr, len);
+                continue;
+            }
+            const int e = errno;
+            if (e == EINTR) continue;
+            // Empty: wait again (the wait is armed before this thread can
+            // see the next connection's edge).
+            if (e == EAGAIN || e == EWOULDBLOCK) return accept_next();
+            error_code ec(e, boost::system::system_category());
+            if (!is_connection_error(ec)) return back_off(ec);
             ctx_->log->debug("accept failed port={} error={}", port(), ec.message());
-            return accept_next();
         }
-        if (ec) return back_off(ec);
-        // Read before the next accept starts: it writes peer_endpoint_ again.
-        detail::Peer peer = detail::peer_from(peer_endpoint_);
-        accept_next();
-        serve(std::move(socket), std::move(peer));
+        boost::asio::post(io_, [self = shared_from_this()] { self->accept_ready(); });
     }
 
     // Out of descriptors or memory the listening socket stays readable, so
@@ -160,21 +181,42 @@ private:
         }
         backoff_.expires_after(kAcceptBackoff);
         backoff_.async_wait([self = shared_from_this()](const error_code& wait_ec) {
-            if (!wait_ec) self->accept_next();
+            if (!wait_ec) self->accept_ready();
         });
     }
 
-    void serve(tcp::socket socket, detail::Peer peer) {
-        error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls)
-            ctx_->deliver(index_, detail::make_tcp_transport(std::move(socket), std::move(peer)));
-        else
-            detail::start_handshake(ctx_, index_, std::move(socket), std::move(peer));
+    void serve(int fd, const sockaddr_storage& addr, socklen_t len) {
+        tcp::endpoint ep;
+        if (len > ep.capacity()) len = static_cast<socklen_t>(ep.capacity());
+        std::memcpy(ep.data(), &addr, len);
+        ep.resize(len);
+        detail::Peer peer = detail::peer_from(ep);
+        int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls) {
+            int error = 0;
+            auto t = detail::make_tcp_transport(io_, fd, std::move(peer), error);
+            if (!t) {
+                ctx_->log->warn("connection dropped port={}: cannot watch its socket: {}", port(),
+                                std::strerror(error));
+                return;
+            }
+            ctx_->deliver(index_, std::move(t));
+            return;
+        }
+        tcp::socket socket(io_);
+        error_code ec;
+        socket.assign(ep.protocol(), fd, ec);
+        if (ec) {
+            ::close(fd);
+            ctx_->log->warn("connection dropped port={}: {}", port(), ec.message());
+            return;
+        }
+        detail::start_handshake(ctx_, index_, std::move(socket), std::move(peer));
     }
 
+    boost::asio::io_context& io_;
     tcp::acceptor acceptor_;
-    tcp::endpoint peer_endpoint_;  // filled by the outstanding accept
     boost::asio::steady_timer backoff_;
     std::size_t index_;
     std::shared_ptr<detail::AcceptContext> ctx_;

@@ -1,92 +1,417 @@
-// Plain TCP: the socket's own async_read_some / async_write_some, with the
-// gathered write looped here so no buffer sequence is copied per attempt.
-#include <boost/asio/ip/tcp.hpp>
+// Plain TCP on the per-thread Reactor: non-blocking recv / sendmsg on the
+// descriptor, readiness remembered per socket.
+#include <boost/asio/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <memory>
 
-#include "net/stream_state.hpp"
+#include "net/reactor.hpp"
 #include "net/transport_factory.hpp"
 
 namespace ts::net::detail {
 namespace {
 
-using boost::asio::ip::tcp;
-using State = StreamState<tcp::socket>;
+using boost::system::error_code;
 
-void write_more(const std::shared_ptr<State>& s, Transport::Handler h);
-
-void on_written(const std::shared_ptr<State>& s, Transport::Handler h,
-                const boost::system::error_code& ec, std::size_t n) {
-    s->consume_written(n);
-    if (!ec && s->write_done < s->write_total) return write_more(s, std::move(h));
-    if (s->graceful_after_write) {
-        s->graceful_after_write = false;
-        boost::system::error_code ignored;
-        if (ec)
-            s->close_now();
-        else
-            s->stream.shutdown(tcp::socket::shutdown_send, ignored);
-    }
-    s->finish_write(h, ec, s->write_done);
+error_code os_error(int e) {
+    return {e, boost::system::system_category()};
 }
 
-void write_more(const std::shared_ptr<State>& s, Transport::Handler h) {
-    s->stream.async_write_some(
-        s->pending_write_bufs(),
-        [s, h = std::move(h)](const boost::system::error_code& ec, std::size_t n) mutable {
-            on_written(s, std::move(h), ec, n);
-        });
-}
+class TcpSocket;
 
-// Only after shutdown(): reading until the peer's FIN lets us close without a
-// RST that could destroy the last bytes we sent. The buffer travels with the
-// reads rather than in every connection's state.
-void drain(const std::shared_ptr<State>& s, std::shared_ptr<std::array<char, 512>> buf) {
-    auto b = boost::asio::buffer(*buf);
-    s->stream.async_read_some(
-        b, [s, buf = std::move(buf)](const boost::system::error_code& ec, std::size_t) mutable {
-            if (ec) return s->close_now();
-            drain(s, std::move(buf));
-        });
-}
+// The shutdown deadline's timer, shared with its pending wait so that the
+// wait can tell whether the socket still exists.
+struct ShutdownDeadline {
+    explicit ShutdownDeadline(boost::asio::io_context& io) : timer(io, kShutdownBound) {}
+    boost::asio::steady_timer timer;
+    TcpSocket* socket = nullptr;
+};
 
-class TcpTransport final : public StreamTransport<tcp::socket> {
+// One connection's socket. Owned by its TcpTransport; when the transport is
+// destroyed during a graceful shutdown, the socket owns itself until the
+// shutdown is over (the write finished, the peer's FIN read, or the deadline).
+class TcpSocket final : public Reactor::Watcher {
 public:
-    TcpTransport(std::shared_ptr<State> s, Peer peer)
-        : StreamTransport(std::move(s), std::move(peer), "tcp") {}
+    TcpSocket(Reactor& reactor, int fd, Peer peer)
+        : reactor_(reactor), fd_(fd), peer_(std::move(peer)) {}
+    ~TcpSocket() override {
+        if (destroyed_ != nullptr) *destroyed_ = true;
+        if (deadline_) {
+            deadline_->socket = nullptr;
+            deadline_->timer.cancel();
+        }
+        if (registered_) reactor_.remove(this);
+        close_fd();
+    }
+    TcpSocket(const TcpSocket&) = delete;
+    TcpSocket& operator=(const TcpSocket&) = delete;
+
+    // Returns 0 or errno.
+    int open() {
+        int e = reactor_.add(fd_, this);
+        registered_ = e == 0;
+        return e;
+    }
+    const Peer& peer() const { return peer_; }
+
+    void async_read_some(boost::asio::mutable_buffer buf, Transport::Handler h) {
+        reading_ = true;
+        rbuf_ = buf;
+        rh_ = std::move(h);
+        if (fd_ < 0 || readable_ || buf.size() == 0) schedule();
+    }
+
+    void async_write(const std::vector<boost::asio::const_buffer>& bufs, Transport::Handler h) {
+        writing_ = true;
+        wh_ = std::move(h);
+        werror_ = 0;
+        wdone_ = 0;
+        wtotal_ = 0;
+        for (const auto& b : bufs) wtotal_ += b.size();
+        // Sent at once while the socket takes it (as asio does); the handler
+        // runs later either way.
+        if (fd_ >= 0 && writable_) wdone_ = send_from(bufs.data(), bufs.size());
+        if (fd_ >= 0 && werror_ == 0 && wdone_ < wtotal_) {
+            // The rest waits for room: keep the list of what is left.
+            std::size_t skip = wdone_;
+            for (const auto& b : bufs) {
+                if (skip >= b.size()) {
+                    skip -= b.size();
+                    continue;
+                }
+                wbufs_.push_back(b + skip);
+                skip = 0;
+            }
+            if (writable_) schedule();
+            return;
+        }
+        schedule();
+    }
+
+    void close() {
+        if (fd_ < 0) return;
+        close_fd();
+        if (reading_ || writing_) schedule();  // they complete with an error
+    }
+
+    // FIN after the pending write, then read until the peer's FIN; closed by
+    // the deadline whatever the peer does.
+    void shutdown() {
+        if (fd_ < 0 || shutting_down_) return;
+        shutting_down_ = true;
+        deadline_ = std::make_shared<ShutdownDeadline>(reactor_.io());
+        deadline_->socket = this;
+        deadline_->timer.async_wait([d = deadline_](const error_code& ec) {
+            if (!ec && d->socket != nullptr) d->socket->finish_shutdown();
+        });
+        if (!writing_) ::shutdown(fd_, SHUT_WR);
+        if (!reading_ && readable_) schedule();
+    }
+
+    bool shutting_down() const { return shutting_down_ && fd_ >= 0; }
+
+    // The owner is gone while a shutdown is under way: no more handlers; the
+    // socket deletes itself when the shutdown is over.
+    void orphan() {
+        orphaned_ = true;
+        rh_ = nullptr;
+        wh_ = nullptr;
+        reading_ = false;
+        if (readable_) schedule();
+    }
+
+    void on_events(std::uint32_t ev) override {
+        if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
+        // After the peer's FIN a short read no longer means "wait for more".
+        if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) peer_done_ = true;
+        if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
+        progress();
+    }
+
+    void on_scheduled() override {
+        scheduled_ = false;
+        progress();
+    }
+
+    void on_reactor_shutdown(std::vector<std::function<void()>>& dropped) override {
+        if (rh_) dropped.emplace_back([h = std::move(rh_)] {});
+        if (wh_) dropped.emplace_back([h = std::move(wh_)] {});
+        rh_ = nullptr;
+        wh_ = nullptr;
+        reading_ = writing_ = false;
+        if (orphaned_) dropped.emplace_back([self = std::shared_ptr<TcpSocket>(this)] {});
+    }
+
+private:
+    void schedule() {
+        if (scheduled_ || !registered_) return;
+        scheduled_ = true;
+        reactor_.schedule(this);
+    }
+
+    // Closing the descriptor takes it out of the epoll set; the watcher stays
+    // registered until destroyed, so that pending handlers still complete.
+    void close_fd() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+
+    void finish_shutdown() {
+        close_fd();
+        if (orphaned_)
+            delete this;
+        else if (reading_ || writing_)
+            schedule();  // they complete with an error
+    }
+
+    // Sends what the kept list still holds.
+    void continue_write() {
+        std::size_t sent = send_from(wbufs_.data() + wfirst_, wbufs_.size() - wfirst_);
+        wdone_ += sent;
+        while (wfirst_ < wbufs_.size() && sent > 0) {
+            auto& b = wbufs_[wfirst_];
+            if (sent < b.size()) {
+                b += sent;
+                break;
+            }
+            sent -= b.size();
+            ++wfirst_;
+        }
+    }
+
+    // Sends from `bufs` until all is sent, the socket is full (EAGAIN) or an
+    // error; returns the bytes sent.
+    std::size_t send_from(const boost::asio::const_buffer* bufs, std::size_t count) {
+        constexpr std::size_t kMaxIov = 256;  // per call; well under IOV_MAX
+        thread_local std::array<iovec, kMaxIov> iov;
+        std::size_t sent = 0;
+        std::size_t i = 0;
+        std::size_t offset = 0;  // already sent of bufs[i]
+        while (i < count) {
+            std::size_t n_iov = 0;
+            for (std::size_t j = i; j < count && n_iov < kMaxIov; ++j) {
+                std::size_t skip = j == i ? offset : 0;
+                if (bufs[j].size() <= skip) continue;
+                iov[n_iov].iov_base =
+                    const_cast<char*>(static_cast<const char*>(bufs[j].data())) + skip;
+                iov[n_iov].iov_len = bufs[j].size() - skip;
+                ++n_iov;
+            }
+            if (n_iov == 0) break;
+            msghdr msg{};
+            msg.msg_iov = iov.data();
+            msg.msg_iovlen = n_iov;
+            ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                    writable_ = false;
+                else
+                    werror_ = errno;
+                break;
+            }
+            sent += static_cast<std::size_t>(n);
+            for (auto left = static_cast<std::size_t>(n); i < count;) {
+                std::size_t rest = bufs[i].size() - offset;
+                if (left < rest) {
+                    offset += left;
+                    break;
+                }
+                left -= rest;
+                ++i;
+                offset = 0;
+            }
+        }
+        return sent;
+    }
+
+    // Reads once into rbuf_; false when the socket turned out empty.
+    bool read_once(error_code& ec, std::size_t& n) {
+        for (;;) {
+            ssize_t r = ::recv(fd_, rbuf_.data(), rbuf_.size(), 0);
+            if (r > 0) {
+                n = static_cast<std::size_t>(r);
+                // A short read emptied the socket (the kernel copies all it
+                // has): the next data raises an edge. Not after the peer's
+                // FIN, whose edge may already have been consumed.
+                if (n < rbuf_.size() && !peer_done_) readable_ = false;
+                return true;
+            }
+            if (r == 0) {
+                ec = boost::asio::error::eof;
+                return true;
+            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                readable_ = false;
+                return false;
+            }
+            ec = os_error(errno);
+            return true;
+        }
+    }
+
+    // During a shutdown with no read of the owner's: discard input until the
+    // peer's FIN (closing with unread input would send a RST, which can
+    // destroy the last bytes we sent before the peer reads them).
+    void drain() {
+        thread_local std::array<char, 4096> sink;
+        for (int i = 0; i < 16; ++i) {
+            ssize_t r = ::recv(fd_, sink.data(), sink.size(), 0);
+            if (r > 0) continue;
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                readable_ = false;
+                return;
+            }
+            close_fd();  // the FIN, or an error
+            return;
+        }
+        schedule();  // more to discard: after the others' turn
+    }
+
+    void progress();
+
+    Reactor& reactor_;
+    int fd_;
+    Peer peer_;
+    bool* destroyed_ = nullptr;  // set while progress() runs handlers
+    boost::asio::mutable_buffer rbuf_;
+    Transport::Handler rh_;
+    Transport::Handler wh_;
+    std::vector<boost::asio::const_buffer> wbufs_;  // only while a write waits for room
+    std::size_t wfirst_ = 0;
+    std::size_t wdone_ = 0;
+    std::size_t wtotal_ = 0;
+    std::shared_ptr<ShutdownDeadline> deadline_;  // only once shutting down
+    int werror_ = 0;
+    bool registered_ = false;
+    bool scheduled_ = false;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool readable_ = true;  // until a read finds the socket empty
+    bool writable_ = true;  // until a write finds it full
+    bool peer_done_ = false;
+    bool shutting_down_ = false;
+    bool orphaned_ = false;
+};
+
+// Completes what can complete. A handler may destroy this socket (through
+// its owner), so nothing here touches a member after a handler returned
+// without checking.
+void TcpSocket::progress() {
+    bool destroyed = false;
+    bool* const outer = destroyed_;
+    destroyed_ = &destroyed;
+    auto gone = [&] {
+        if (!destroyed) return false;
+        if (outer != nullptr) *outer = true;
+        return true;
+    };
+
+    if (writing_) {
+        if (fd_ >= 0 && werror_ == 0 && wdone_ < wtotal_ && writable_) continue_write();
+        const bool finished = fd_ < 0 || werror_ != 0 || wdone_ >= wtotal_;
+        if (finished) {
+            writing_ = false;
+            error_code ec;
+            if (werror_ != 0)
+                ec = os_error(werror_);
+            else if (wdone_ < wtotal_)
+                ec = boost::asio::error::operation_aborted;
+            if (wbufs_.capacity() != 0) std::vector<boost::asio::const_buffer>().swap(wbufs_);
+            wfirst_ = 0;
+            if (shutting_down_ && fd_ >= 0) {
+                if (ec)
+                    close_fd();
+                else
+                    ::shutdown(fd_, SHUT_WR);
+            }
+            if (auto h = std::move(wh_)) {
+                wh_ = nullptr;
+                h(ec, wdone_);
+                if (gone()) return;
+            }
+        }
+    }
+
+    if (reading_) {
+        error_code ec;
+        std::size_t n = 0;
+        bool finished = true;
+        if (fd_ < 0)
+            ec = boost::asio::error::operation_aborted;
+        else if (rbuf_.size() != 0)
+            finished = readable_ && read_once(ec, n);
+        if (finished) {
+            reading_ = false;
+            if (auto h = std::move(rh_)) {
+                rh_ = nullptr;
+                h(ec, n);
+                if (gone()) return;
+            }
+        }
+    } else if (shutting_down_ && fd_ >= 0 && readable_) {
+        drain();
+    }
+
+    destroyed_ = outer;
+    if (orphaned_ && fd_ < 0) delete this;
+}
+
+class TcpTransport final : public Transport {
+public:
+    explicit TcpTransport(TcpSocket* s) : s_(s) {}
+    ~TcpTransport() override {
+        if (s_->shutting_down())
+            s_->orphan();
+        else
+            delete s_;
+    }
+    TcpTransport(const TcpTransport&) = delete;
+    TcpTransport& operator=(const TcpTransport&) = delete;
 
     void async_read_some(boost::asio::mutable_buffer buf, Handler h) override {
-        s_->reading = true;
-        s_->stream.async_read_some(
-            buf, [s = s_, h = std::move(h)](const boost::system::error_code& ec, std::size_t n) {
-                s->finish_read(h, ec, n);
-            });
+        s_->async_read_some(buf, std::move(h));
     }
-
     void async_write(const std::vector<boost::asio::const_buffer>& bufs, Handler h) override {
-        s_->store_write(bufs);
-        write_more(s_, std::move(h));
+        s_->async_write(bufs, std::move(h));
     }
+    void close() override { s_->close(); }
+    void shutdown() override { s_->shutdown(); }
+    const std::string& remote_address() const override { return s_->peer().address; }
+    std::uint16_t remote_port() const override { return s_->peer().port; }
+    std::string_view kind() const override { return "tcp"; }
 
-    void shutdown() override {
-        if (!s_->begin_shutdown()) return;
-        if (s_->writing) {
-            s_->graceful_after_write = true;
-        } else {
-            boost::system::error_code ignored;
-            s_->stream.shutdown(tcp::socket::shutdown_send, ignored);
-        }
-        // With the broker's read outstanding, that read sees the FIN instead.
-        if (!s_->reading) drain(s_, std::make_shared<std::array<char, 512>>());
-    }
+private:
+    TcpSocket* s_;  // owned, unless orphaned by the destructor
 };
 
 }  // namespace
 
-std::unique_ptr<Transport> make_tcp_transport(tcp::socket socket, Peer peer) {
-    auto s = std::make_shared<State>(std::move(socket));
-    return std::make_unique<TcpTransport>(std::move(s), std::move(peer));
+std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, int fd, Peer peer,
+                                              int& error) {
+    auto s = std::make_unique<TcpSocket>(Reactor::of(io), fd, std::move(peer));
+    error = s->open();
+    if (error != 0) return nullptr;  // the socket closes the descriptor
+    return std::make_unique<TcpTransport>(s.release());
+}
+
+std::unique_ptr<Transport> make_tcp_transport(boost::asio::ip::tcp::socket socket, Peer peer) {
+    auto& io = static_cast<boost::asio::io_context&>(socket.get_executor().context());
+    boost::system::error_code ec;
+    int fd = socket.release(ec);
+    if (ec) return nullptr;
+    int error = 0;
+    return make_tcp_transport(io, fd, std::move(peer), error);
 }
 
 }  // namespace ts::net::detail

@@ -17,6 +17,11 @@ using TlsStream = boost::beast::ssl_stream<boost::asio::ip::tcp::socket>;
 using WsStream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
 using WssStream = boost::beast::websocket::stream<TlsStream>;
 
+// Plain TCP on the io_context's Reactor, from an accepted non-blocking
+// descriptor (taken over: closed on failure, with `error` set to errno).
+std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, int fd, Peer peer,
+                                              int& error);
+// The same from an asio socket (which gives up its descriptor); null on failure.
 std::unique_ptr<Transport> make_tcp_transport(boost::asio::ip::tcp::socket socket, Peer peer);
 std::unique_ptr<Transport> make_tls_transport(TlsStream stream, Peer peer);
 // The WebSocket streams must have been accepted (binary mode, options set).

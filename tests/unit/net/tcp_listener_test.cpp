@@ -314,5 +314,98 @@ TEST(TcpTransport, ShutdownDeliversPendingWriteThenEof) {
     EXPECT_EQ(got.size(), payload.size());
 }
 
+// Reads until an error, appending what arrives; the result is set on the
+// error (the end of the stream is boost::asio::error::eof).
+struct ReadAll : std::enable_shared_from_this<ReadAll> {
+    Transport* t = nullptr;
+    std::array<char, 64> buf{};  // small: several reads per burst
+    std::string got;
+    std::promise<boost::system::error_code> done;
+    void read() {
+        t->async_read_some(
+            boost::asio::buffer(buf),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                if (ec) return self->done.set_value(ec);
+                self->got.append(self->buf.data(), n);
+                self->read();
+            });
+    }
+};
+
+TEST(TcpTransport, DataThenFinArriveWholeAndInOrder) {
+    // The FIN comes with (or right behind) the data: a read that empties the
+    // socket must not make the transport wait for an edge that was already
+    // reported, or the end of the stream is never seen.
+    for (int round = 0; round < 20; ++round) {
+        OneConnection c;
+        auto r = std::make_shared<ReadAll>();
+        r->t = c.transport.get();
+        std::string sent(100 + round * 37, 'a');
+        for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 26);
+        boost::asio::write(c.client, boost::asio::buffer(sent));
+        c.client.shutdown(tcp::socket::shutdown_send);
+        if (round % 2 == 0) std::this_thread::sleep_for(5ms);  // both before and after the read
+        test::run_on(c.loops.io(0), [&] { r->read(); });
+        auto f = r->done.get_future();
+        ASSERT_EQ(f.wait_for(2s), std::future_status::ready) << "round " << round;
+        EXPECT_EQ(f.get(), boost::asio::error::eof);
+        EXPECT_EQ(r->got, sent);
+    }
+}
+
+TEST(TcpTransport, ReadsWhatArrivesAfterQuietPeriods) {
+    // After a read found the socket empty, the next bytes must still wake it.
+    OneConnection c;
+    auto r = std::make_shared<ReadAll>();
+    r->t = c.transport.get();
+    test::run_on(c.loops.io(0), [&] { r->read(); });
+    std::string sent;
+    for (int i = 0; i < 10; ++i) {
+        std::string chunk(1 + i * 13, static_cast<char>('0' + i));
+        boost::asio::write(c.client, boost::asio::buffer(chunk));
+        sent += chunk;
+        ASSERT_TRUE(test::eventually(
+            [&] {
+                return test::run_on(c.loops.io(0), [&] { return r->got.size(); }) == sent.size();
+            },
+            2s))
+            << "chunk " << i;
+    }
+    c.client.close();
+    auto f = r->done.get_future();
+    ASSERT_EQ(f.wait_for(2s), std::future_status::ready);
+    EXPECT_EQ(r->got, sent);
+}
+
+TEST(TcpTransport, StoppedEventLoopReleasesWhatPendingHandlersHold) {
+    // A pending read's handler keeping its owner alive (the broker's
+    // connections do) must be released when the event loop goes away, or the
+    // owner and its transport leak.
+    struct Owner {
+        std::unique_ptr<Transport> t;
+    };
+    std::weak_ptr<Owner> watch;
+    auto loops = std::make_unique<test::EventLoops>(1);
+    std::array<char, 16> buf{};
+    auto listener = Listener::start(
+        loops->contexts(), tcp_options(), [&](std::size_t, std::unique_ptr<Transport> t) {
+            auto owner = std::make_shared<Owner>();
+            owner->t = std::move(t);
+            owner->t->async_read_some(
+                boost::asio::buffer(buf),
+                [owner](const boost::system::error_code&, std::size_t) { owner->t.reset(); });
+            watch = owner;
+        });
+    ASSERT_TRUE(listener);
+    boost::asio::io_context client_io;
+    auto client = connect_to(client_io, (*listener)->port());
+    ASSERT_TRUE(test::eventually(
+        [&] { return test::run_on(loops->io(0), [&] { return !watch.expired(); }); }));
+    (*listener)->stop();
+    listener->reset();
+    loops.reset();  // stops the thread and destroys the io_context
+    EXPECT_TRUE(watch.expired());
+}
+
 }  // namespace
 }  // namespace ts::net
