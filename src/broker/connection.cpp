@@ -213,10 +213,11 @@ bool Connection::process_packets() {
 void Connection::append_packet(const mqtt::Packet& p) {
     std::lock_guard lock(out_mutex_);
     if (out_closed_) return;
-    std::size_t before = out_arena_.size();
-    mqtt::encode(p, version_, out_arena_);
-    std::size_t len = out_arena_.size() - before;
-    out_segments_.push_back(
+    auto& o = output_locked();
+    std::size_t before = o.out_arena.size();
+    mqtt::encode(p, version_, o.out_arena);
+    std::size_t len = o.out_arena.size() - before;
+    o.out_segments.push_back(
         {static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(len), {}});
     out_bytes_ += len;
     schedule_flush_locked();
@@ -275,30 +276,32 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
         broker().count_dropped();
         return false;
     }
-    std::size_t before = out_arena_.size();
+    auto& o = output_locked();
+    std::size_t before = o.out_arena.size();
     if (plain)
         mqtt::encode_plain_publish_header(
-            {m.topic, d.qos, d.retain, dup, d.packet_id, m.payload.size()}, version_, out_arena_);
+            {m.topic, d.qos, d.retain, dup, d.packet_id, m.payload.size()}, version_, o.out_arena);
     else
-        mqtt::encode_publish_header(*full, version_, out_arena_);
-    std::size_t header_len = out_arena_.size() - before;
+        mqtt::encode_publish_header(*full, version_, o.out_arena);
+    std::size_t header_len = o.out_arena.size() - before;
     if (client_max_packet_ != 0 && header_len + m.payload.size() > client_max_packet_) {
         // The spec says to discard a message the client said it cannot take.
-        out_arena_.resize(before);
+        o.out_arena.resize(before);
         if (full && full->properties.topic_alias && !full->topic.empty())
             aliases_->outbound.erase(m.topic);
         broker().count_dropped();
         return false;
     }
     if (m.payload.size() <= kInlinePayload) {
-        out_arena_.insert(out_arena_.end(), m.payload.data(), m.payload.data() + m.payload.size());
-        out_segments_.push_back({static_cast<std::uint32_t>(before),
-                                 static_cast<std::uint32_t>(header_len + m.payload.size()),
-                                 {}});
+        o.out_arena.insert(o.out_arena.end(), m.payload.data(),
+                           m.payload.data() + m.payload.size());
+        o.out_segments.push_back({static_cast<std::uint32_t>(before),
+                                  static_cast<std::uint32_t>(header_len + m.payload.size()),
+                                  {}});
     } else {
-        out_segments_.push_back(
+        o.out_segments.push_back(
             {static_cast<std::uint32_t>(before), static_cast<std::uint32_t>(header_len), {}});
-        out_segments_.push_back({0, 0, m.payload});
+        o.out_segments.push_back({0, 0, m.payload});
     }
     out_bytes_ += header_len + m.payload.size();
     ++out_publishes_;
@@ -319,18 +322,20 @@ void Connection::schedule_flush_locked() {
 
 void Connection::flush() {
     if (closed_) return;
+    Output* batch = nullptr;
     {
         std::lock_guard lock(out_mutex_);
         flush_scheduled_ = false;
-        if (writing_ || out_segments_.empty()) {
+        if (writing_ || !output_ || output_->out_segments.empty()) {
             if (!writing_ && close_after_write_) {
                 // Nothing left to send: finish the close that was waiting for it.
             } else {
                 return;
             }
         } else {
-            std::swap(w_arena_, out_arena_);
-            std::swap(w_segments_, out_segments_);
+            batch = output_.get();
+            std::swap(batch->w_arena, batch->out_arena);
+            std::swap(batch->w_segments, batch->out_segments);
             wrote_since_tick_ = true;
             buffers_held_ = true;
             w_publishes_ = out_publishes_;
@@ -338,7 +343,7 @@ void Connection::flush() {
             out_bytes_ = 0;
         }
     }
-    if (w_segments_.empty()) {
+    if (batch == nullptr) {
         // Everything before the close is written: let the peer read it (TLS
         // close_notify, WebSocket close frame, TCP FIN) rather than reset.
         close_now(true);
@@ -347,11 +352,11 @@ void Connection::flush() {
     // The transport copies the buffer list: one list per thread will do.
     thread_local std::vector<boost::asio::const_buffer> iov;
     iov.clear();
-    for (const auto& s : w_segments_) {
+    for (const auto& s : batch->w_segments) {
         if (!s.payload.empty())
             iov.emplace_back(s.payload.data(), s.payload.size());
         else
-            iov.emplace_back(w_arena_.data() + s.offset, s.length);
+            iov.emplace_back(batch->w_arena.data() + s.offset, s.length);
     }
     writing_ = true;
     transport_->async_write(
@@ -368,35 +373,37 @@ void Connection::on_written(const boost::system::error_code& ec, std::size_t n) 
     }
     WorkerStats::add(worker_.stats().bytes_sent, n);
     WorkerStats::add(worker_.stats().messages_sent, w_publishes_);
-    w_segments_.clear();
-    w_arena_.clear();
-    if (w_arena_.capacity() > kShrinkAbove) w_arena_.shrink_to_fit();
+    // Not released while writing: the own thread alone resets the pointer.
+    auto& o = *output_;
+    o.w_segments.clear();
+    o.w_arena.clear();
+    if (o.w_arena.capacity() > kShrinkAbove) o.w_arena.shrink_to_fit();
     bool more;
     {
         std::lock_guard lock(out_mutex_);
-        more = !out_segments_.empty();
+        more = !o.out_segments.empty();
     }
     if (more || close_after_write_) flush();
 }
 
-// A connection that wrote nothing for a whole tick gives back what its
-// output vectors kept as capacity (the CONNACK's or the last burst's): most
-// devices are idle most of the time, and a busy connection keeps its
-// buffers rather than allocating for every write.
+Connection::Output& Connection::output_locked() {
+    if (!output_) output_ = std::make_unique<Output>();
+    return *output_;
+}
+
+// A connection that wrote nothing for a whole tick gives back its output
+// buffers (the CONNACK's or the last burst's): most devices are idle most of
+// the time, and a busy connection keeps its buffers rather than allocating
+// for every write.
 void Connection::release_idle_buffers() {
     if (wrote_since_tick_) {
         wrote_since_tick_ = false;
         return;
     }
     if (!buffers_held_ || writing_) return;
-    {
-        std::lock_guard lock(out_mutex_);
-        if (!out_segments_.empty()) return;
-        out_arena_.shrink_to_fit();
-        out_segments_.shrink_to_fit();
-    }
-    w_arena_.shrink_to_fit();
-    w_segments_.shrink_to_fit();
+    std::lock_guard lock(out_mutex_);
+    if (output_ && !output_->out_segments.empty()) return;
+    output_.reset();
     buffers_held_ = false;
 }
 
@@ -425,8 +432,10 @@ void Connection::close_now(bool graceful) {
     {
         std::lock_guard lock(out_mutex_);
         out_closed_ = true;
-        out_segments_.clear();
-        out_arena_.clear();
+        if (output_) {
+            output_->out_segments.clear();
+            output_->out_arena.clear();
+        }
     }
     if (graceful)
         transport_->shutdown();

@@ -131,15 +131,22 @@ private:
     };
     std::unique_ptr<TopicAliases> aliases_;
 
-    // Output, guarded by out_mutex_.
+    // Output buffers: what is being filled (under out_mutex_) and the batch
+    // being written (own thread). Allocated with the first packet and given
+    // back after a quiet tick (release_idle_buffers): most devices are idle
+    // most of the time, and their connections are what the broker holds per
+    // device. The pointer is set under out_mutex_ and reset only by the own
+    // thread while no write is outstanding.
+    struct Output {
+        std::vector<std::uint8_t> out_arena;
+        std::vector<Segment> out_segments;
+        std::vector<std::uint8_t> w_arena;
+        std::vector<Segment> w_segments;
+    };
+    Output& output_locked();  // allocates; caller holds out_mutex_
     std::mutex out_mutex_;
-    std::vector<std::uint8_t> out_arena_;
-    std::vector<Segment> out_segments_;
-    std::size_t out_bytes_ = 0;
-
-    // Own thread: the batch being written.
-    std::vector<std::uint8_t> w_arena_;
-    std::vector<Segment> w_segments_;
+    std::unique_ptr<Output> output_;
+    std::size_t out_bytes_ = 0;  // out_mutex_
 
     // The small fields, together (largest first) so that they share words: an
     // idle connection's size is what the broker holds per device

@@ -25,6 +25,12 @@ error_code os_error(int e) {
 
 class TcpSocket;
 
+// What a write could not send at once (the caller's list is only borrowed).
+struct WriteRest {
+    std::vector<boost::asio::const_buffer> bufs;
+    std::size_t first = 0;  // bufs before it are sent
+};
+
 // The shutdown deadline's timer, shared with its pending wait so that the
 // wait can tell whether the socket still exists.
 struct ShutdownDeadline {
@@ -79,13 +85,15 @@ public:
         if (fd_ >= 0 && writable_) wdone_ = send_from(bufs.data(), bufs.size());
         if (fd_ >= 0 && werror_ == 0 && wdone_ < wtotal_) {
             // The rest waits for room: keep the list of what is left.
+            if (!rest_) rest_ = std::make_unique<WriteRest>();
+            auto& rest = rest_->bufs;
             std::size_t skip = wdone_;
             for (const auto& b : bufs) {
                 if (skip >= b.size()) {
                     skip -= b.size();
                     continue;
                 }
-                wbufs_.push_back(b + skip);
+                rest.push_back(b + skip);
                 skip = 0;
             }
             if (writable_) schedule();
@@ -174,16 +182,18 @@ private:
 
     // Sends what the kept list still holds.
     void continue_write() {
-        std::size_t sent = send_from(wbufs_.data() + wfirst_, wbufs_.size() - wfirst_);
+        auto& bufs = rest_->bufs;
+        auto& first = rest_->first;
+        std::size_t sent = send_from(bufs.data() + first, bufs.size() - first);
         wdone_ += sent;
-        while (wfirst_ < wbufs_.size() && sent > 0) {
-            auto& b = wbufs_[wfirst_];
+        while (first < bufs.size() && sent > 0) {
+            auto& b = bufs[first];
             if (sent < b.size()) {
                 b += sent;
                 break;
             }
             sent -= b.size();
-            ++wfirst_;
+            ++first;
         }
     }
 
@@ -287,8 +297,7 @@ private:
     boost::asio::mutable_buffer rbuf_;
     Transport::Handler rh_;
     Transport::Handler wh_;
-    std::vector<boost::asio::const_buffer> wbufs_;  // only while a write waits for room
-    std::size_t wfirst_ = 0;
+    std::unique_ptr<WriteRest> rest_;  // only while a write waits for room
     std::size_t wdone_ = 0;
     std::size_t wtotal_ = 0;
     std::shared_ptr<ShutdownDeadline> deadline_;  // only once shutting down
@@ -327,8 +336,7 @@ void TcpSocket::progress() {
                 ec = os_error(werror_);
             else if (wdone_ < wtotal_)
                 ec = boost::asio::error::operation_aborted;
-            if (wbufs_.capacity() != 0) std::vector<boost::asio::const_buffer>().swap(wbufs_);
-            wfirst_ = 0;
+            rest_.reset();
             if (shutting_down_ && fd_ >= 0) {
                 if (ec)
                     close_fd();
