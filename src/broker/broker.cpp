@@ -322,7 +322,7 @@ void Broker::disconnected(const ConnectionPtr& conn, const SessionPtr& s, WillPt
             } else {
                 std::uint32_t wait = std::min(delay, s->expiry_interval_s);
                 s->pending_will = std::move(will);
-                s->pending_will_at = s->disconnected_at + Millis{wait} * 1000;
+                s->pending_will_delay_s = wait;
             }
         }
         if (!s->persistent()) {
@@ -362,7 +362,7 @@ void Broker::put_session_locked(SessionPtr s) {
 }
 
 void Broker::end_session(const SessionPtr& s) {
-    std::map<std::string, SessionSubscription, std::less<>> subs;
+    SessionSubscriptions subs;
     DeliveryQueue items;
     WillPtr will;
     bool was_persistent;
@@ -447,7 +447,8 @@ void Broker::housekeeping() {
         std::vector<SessionPtr> expired;
         for (const auto& s : offline_) {
             std::lock_guard lock(s->mutex);
-            if (s->pending_will && now >= s->pending_will_at) {
+            if (s->pending_will &&
+                now - s->disconnected_at >= Millis{s->pending_will_delay_s} * 1000) {
                 wills.push_back(std::move(*s->pending_will));
                 s->pending_will.reset();
             }

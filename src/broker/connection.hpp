@@ -79,8 +79,17 @@ private:
     };
 
     void read_more();
-    void on_read(std::size_t n);
+    void on_read(std::size_t n);         // into rbuf_
+    void on_shared_read(std::size_t n);  // into shared_read_buffer()
+    void on_read_error(const boost::system::error_code& ec);
+    bool first_bytes_acceptable(const std::uint8_t* data, std::size_t n);
+    static std::vector<std::uint8_t>& shared_read_buffer();
+    // Handles what rbuf_ holds; false once closing.
     bool process_packets();
+    // Handles the packets in data[0, len) and returns the bytes they took:
+    // the rest is a partial packet (`need`: its whole length once known) or
+    // packets held while paused.
+    std::size_t handle_packets(const std::uint8_t* data, std::size_t len, std::size_t& need);
     void handle(mqtt::Packet&& p);
 
     // Output. append_packet may be called from any thread.
@@ -172,8 +181,9 @@ private:
     bool publish_will_on_close_ = true;                            // own thread
     bool closed_ = false;                                          // own thread
     bool reading_ = false;                                         // own thread
-    bool paused_ = false;   // own thread; backpressure: reads stopped until a session drains
-    bool writing_ = false;  // own thread
+    bool reading_shared_ = false;  // own thread: the read is into shared_read_buffer()
+    bool paused_ = false;          // own thread; backpressure: reads stopped until a session drains
+    bool writing_ = false;         // own thread
     bool wrote_since_tick_ = false;   // own thread, see release_idle_buffers
     bool buffers_held_ = false;       // own thread: the output vectors may hold capacity
     bool close_after_write_ = false;  // own thread

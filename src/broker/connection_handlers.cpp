@@ -198,7 +198,9 @@ void Connection::on_publish(mqtt::Publish&& p) {
         return;
     }
     if (p.qos == mqtt::QoS::ExactlyOnce) {
-        auto& ids = session_->inbound_qos2;  // touched by this thread only
+        if (!session_->inbound_qos2)
+            session_->inbound_qos2 = std::make_unique<std::vector<std::uint16_t>>();
+        auto& ids = *session_->inbound_qos2;  // touched by this thread only
         if (std::find(ids.begin(), ids.end(), p.packet_id) != ids.end()) {
             // A resend of a message already routed: acknowledge again, route once.
             append_packet(
@@ -239,7 +241,7 @@ void Connection::on_publish(mqtt::Publish&& p) {
         append_packet(
             mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, ReasonCode::Success, {}});
     } else if (p.qos == mqtt::QoS::ExactlyOnce) {
-        session_->inbound_qos2.push_back(p.packet_id);
+        session_->inbound_qos2->push_back(p.packet_id);
         append_packet(
             mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
     }
@@ -247,10 +249,12 @@ void Connection::on_publish(mqtt::Publish&& p) {
 
 void Connection::on_pub_response(const mqtt::PubResponse& r) {
     if (r.type == mqtt::PacketType::Pubrel) {
-        auto& ids = session_->inbound_qos2;
-        auto it = std::find(ids.begin(), ids.end(), r.packet_id);
-        bool known = it != ids.end();
-        if (known) ids.erase(it);
+        bool known = false;
+        if (auto* ids = session_->inbound_qos2.get()) {
+            auto it = std::find(ids->begin(), ids->end(), r.packet_id);
+            known = it != ids->end();
+            if (known) ids->erase(it);
+        }
         append_packet(
             mqtt::PubResponse{mqtt::PacketType::Pubcomp,
                               r.packet_id,

@@ -87,19 +87,21 @@ bool Broker::over_high_water_locked(const Session& s) const {
 void Broker::pause_publisher_locked(Session& s) {
     Connection* p = pausable_publisher(s);
     if (!p || !p->pause_reading()) return;  // already waiting on another session
-    s.paused_publishers.push_back(p->weak_from_this());
+    if (!s.paused_publishers)
+        s.paused_publishers = std::make_unique<std::vector<std::weak_ptr<Connection>>>();
+    s.paused_publishers->push_back(p->weak_from_this());
 }
 
 void Broker::maybe_resume_locked(Session& s) {
-    if (s.paused_publishers.empty()) return;
+    if (!s.paused_publishers || s.paused_publishers->empty()) return;
     if (s.queue.size() > config_.max_queued_messages / 2) return;
     resume_all_locked(s);
 }
 
 void Broker::resume_all_locked(Session& s) {
-    if (s.paused_publishers.empty()) return;
-    auto waiting = std::move(s.paused_publishers);
-    s.paused_publishers.clear();
+    if (!s.paused_publishers || s.paused_publishers->empty()) return;
+    auto waiting = std::move(*s.paused_publishers);
+    s.paused_publishers->clear();
     for (auto& w : waiting)
         if (auto c = w.lock()) c->resume_reading();
 }

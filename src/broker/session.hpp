@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/container/devector.hpp>
+#include <boost/container/flat_map.hpp>
 
 #include "broker/message.hpp"
 #include "broker/subscription_index.hpp"
@@ -65,6 +66,11 @@ struct SessionSubscription {
     std::uint32_t subscription_id = 0;
 };
 
+// A session's subscriptions by filter as given: a few per client, kept in
+// one sorted array (24 bytes empty, no node per entry).
+using SessionSubscriptions =
+    boost::container::flat_map<std::string, SessionSubscription, std::less<>>;
+
 class Session {
 public:
     explicit Session(std::string id) : client_id(std::move(id)) {}
@@ -74,21 +80,26 @@ public:
     std::mutex mutex;
     // --- guarded by mutex ---
     std::shared_ptr<Connection> conn;
-    std::map<std::string, SessionSubscription, std::less<>> subscriptions;  // filter as given
-    DeliveryQueue inflight;                                                 // in send order
-    DeliveryQueue queue;                      // waiting for the window or for the client
-    std::vector<std::uint16_t> inbound_qos2;  // packet ids awaiting PUBREL
-    Millis disconnected_at = 0;               // monotonic, while offline
-    std::uint64_t ids_consumed = 0;           // packet ids taken from next_packet_id, ever
+    SessionSubscriptions subscriptions;
+    DeliveryQueue inflight;          // in send order
+    DeliveryQueue queue;             // waiting for the window or for the client
+    Millis disconnected_at = 0;      // monotonic, while offline
+    std::uint64_t ids_consumed = 0;  // packet ids taken from next_packet_id, ever
     std::uint64_t next_seq = 1;
-    // A will waiting for its delay while the client is away.
+    // A will waiting for its delay (counted from disconnected_at) while the
+    // client is away.
     WillPtr pending_will;
-    Millis pending_will_at = 0;
     // Backpressure: publishers whose reads are paused until this session's
-    // queue drains to its low-water mark (see Broker::deliver).
-    // A paused connection waits on exactly one session.
-    std::vector<std::weak_ptr<Connection>> paused_publishers;
+    // queue drains to its low-water mark (see Broker::deliver). A paused
+    // connection waits on exactly one session. Allocated by the first pause:
+    // sessions are what the broker holds per device, and most never fill up.
+    std::unique_ptr<std::vector<std::weak_ptr<Connection>>> paused_publishers;
+    // Not guarded: packet ids of QoS 2 messages received and awaiting PUBREL,
+    // touched by the attached connection's thread only; allocated by the
+    // first QoS 2 PUBLISH (most clients never send one).
+    std::unique_ptr<std::vector<std::uint16_t>> inbound_qos2;
     std::uint32_t expiry_interval_s = 0;
+    std::uint32_t pending_will_delay_s = 0;
     std::uint16_t send_window = 65535;  // min(client's receive maximum, max_inflight)
     std::uint16_t next_packet_id = 1;
     mqtt::ProtocolVersion version = mqtt::ProtocolVersion::v311;

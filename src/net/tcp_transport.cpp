@@ -398,6 +398,8 @@ public:
     const std::string& remote_address() const override { return s_->peer().address; }
     std::uint16_t remote_port() const override { return s_->peer().port; }
     std::string_view kind() const override { return "tcp"; }
+    // recv() runs in the reactor's dispatch, just before the handler.
+    bool reads_at_completion() const override { return true; }
 
 private:
     TcpSocket* s_;  // owned, unless orphaned by the destructor

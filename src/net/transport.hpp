@@ -40,6 +40,11 @@ public:
     virtual const std::string& remote_address() const = 0;  // "ip" (no port)
     virtual std::uint16_t remote_port() const = 0;
     virtual std::string_view kind() const = 0;  // "tcp", "tls", "ws", "wss"
+    // True when async_read_some writes into the buffer only on this thread,
+    // right before its handler runs: then one buffer may serve all of a
+    // thread's connections, each handling what it read before the next read
+    // completes.
+    virtual bool reads_at_completion() const { return false; }
 };
 
 }  // namespace ts::net
