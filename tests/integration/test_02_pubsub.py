@@ -1,6 +1,7 @@
 """Publish/subscribe: QoS 0/1/2 with paho, mosquitto_pub/sub and MQTT.js over
 TCP, TLS and WebSocket; wildcards; $-topics; overlapping subscriptions; ordering."""
 
+import contextlib
 import shutil
 import time
 
@@ -107,6 +108,50 @@ def test_bursts_after_quiet_periods_arrive_whole(broker, clients):
     got = [m.payload for m in s.wait_messages(len(payloads), 30)]
     assert [len(g) for g in got] == [len(p) for p in payloads]
     assert got == payloads
+
+
+def test_partial_packets_of_many_clients_interleaved_arrive_whole(broker, clients):
+    """A TCP connection with nothing partial reads into a buffer its event
+    loop shares with its other connections, keeping only a partial packet of
+    its own. Packets cut at every point (inside the fixed header, the topic,
+    the payload), their halves interleaved with whole packets of other
+    clients on the same loops, must each arrive whole, in order."""
+    s = clients.connected()
+    s.subscribe("t/split/#", 1)
+    n = 12
+    payloads = {i: [bytes([i * 16 + k]) * (5 + 97 * k + i) for k in range(6)] for i in range(n)}
+    with contextlib.ExitStack() as stack:
+        rs = [stack.enter_context(raw.RawClient(broker.host, broker.port)) for _ in range(n)]
+        for i, r in enumerate(rs):
+            r.connect(unique_id(f"split{i}"))
+        for k in range(6):
+            packets = [raw.publish(f"t/split/{i}", payloads[i][k], qos=1, packet_id=k + 1)
+                       for i in range(n)]
+            cuts = [1 + (i * 7 + k * 13) % (len(p) - 1) for i, p in enumerate(packets)]
+            for r, p, cut in zip(rs, packets, cuts):
+                r.send(p[:cut])  # every client leaves a partial packet
+            time.sleep(0.05)
+            for i in range(0, n, 2):  # half of them finish and send a whole one after it
+                rs[i].send(packets[i][cuts[i]:] + raw.publish(
+                    f"t/split/{i}", b"whole", qos=1, packet_id=100 + k))
+            time.sleep(0.05)
+            for i in range(1, n, 2):
+                rs[i].send(packets[i][cuts[i]:])
+            for i, r in enumerate(rs):
+                for _ in range(2 if i % 2 == 0 else 1):
+                    r.expect(raw.PUBACK)
+    total = sum(len(v) for v in payloads.values()) + (n // 2) * 6
+    got = s.wait_messages(total, 20)
+    by_topic = {}
+    for m in got:
+        by_topic.setdefault(m.topic, []).append(m.payload)
+    for i in range(n):
+        expected = []
+        for k in range(6):
+            expected.append(payloads[i][k])
+            if i % 2 == 0:
+                expected.append(b"whole")
+        assert by_topic.get(f"t/split/{i}") == expected, f"client {i}"
 
 
 def test_connections_quiet_for_ticks_deliver_again(broker, clients):
