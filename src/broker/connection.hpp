@@ -72,6 +72,7 @@ public:
 
 private:
     friend class ConnectionHandlers;
+    friend class Worker;  // worker_slot_
     struct Segment {
         std::uint32_t offset = 0;
         std::uint32_t length = 0;
@@ -161,6 +162,7 @@ private:
     // idle connection's size is what the broker holds per device
     // (docs/benchmarks.md, idle memory). Who may touch each is said beside it.
     std::uint32_t rlen_ = 0;           // own thread
+    std::uint32_t worker_slot_ = 0;    // own thread: the index in the worker's list
     std::uint32_t read_target_ = 0;    // own thread: the next read's buffer, see kQuietReadBuffer
     std::uint32_t w_publishes_ = 0;    // own thread
     std::uint32_t out_publishes_ = 0;  // out_mutex_

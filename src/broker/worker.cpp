@@ -18,13 +18,21 @@ Worker::~Worker() {
 }
 
 void Worker::add(std::shared_ptr<Connection> c) {
-    Connection* key = c.get();
-    connections_.emplace(key, std::move(c));
+    c->worker_slot_ = static_cast<std::uint32_t>(connections_.size());
+    connections_.push_back(std::move(c));
     stats_.connections.store(connections_.size(), std::memory_order_relaxed);
 }
 
+// The last connection takes the removed one's place.
 void Worker::remove(Connection* c) {
-    connections_.erase(c);
+    const std::uint32_t slot = c->worker_slot_;
+    if (slot >= connections_.size() || connections_[slot].get() != c) return;  // not listed
+    auto removed = std::move(connections_[slot]);  // released once the list is consistent
+    if (slot + 1 != connections_.size()) {
+        connections_[slot] = std::move(connections_.back());
+        connections_[slot]->worker_slot_ = slot;
+    }
+    connections_.pop_back();
     stats_.connections.store(connections_.size(), std::memory_order_relaxed);
 }
 
@@ -37,7 +45,7 @@ void Worker::arm_tick() {
         Millis now = broker_.clock().now_ms();
         std::vector<std::shared_ptr<Connection>> conns;
         conns.reserve(connections_.size());
-        for (auto& [k, c] : connections_) conns.push_back(c);
+        for (auto& c : connections_) conns.push_back(c);
         for (auto& c : conns) c->check_timeouts(now);
         arm_tick();
     });

@@ -3,7 +3,7 @@
 // periodic tick for keepalive and connect timeouts.
 #include <memory>
 #include <thread>
-#include <unordered_set>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,7 +30,7 @@ public:
     void remove(Connection* c);
     template <typename F>
     void for_each_connection(F&& f) {
-        for (auto& [ptr, c] : connections_) f(c);
+        for (auto& c : connections_) f(c);
     }
 
     void start();
@@ -44,7 +44,9 @@ private:
     std::size_t index_;
     boost::asio::io_context ioc_;
     boost::asio::steady_timer tick_;
-    std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
+    // Each connection knows its index (Connection::worker_slot_): a list
+    // rather than a map, one pointer pair per connection and no node.
+    std::vector<std::shared_ptr<Connection>> connections_;
     WorkerStats stats_;
     std::thread thread_;
 };

@@ -25,12 +25,6 @@ error_code os_error(int e) {
 
 class TcpSocket;
 
-// What a write could not send at once (the caller's list is only borrowed).
-struct WriteRest {
-    std::vector<boost::asio::const_buffer> bufs;
-    std::size_t first = 0;  // bufs before it are sent
-};
-
 // The shutdown deadline's timer, shared with its pending wait so that the
 // wait can tell whether the socket still exists.
 struct ShutdownDeadline {
@@ -39,18 +33,27 @@ struct ShutdownDeadline {
     TcpSocket* socket = nullptr;
 };
 
+// What only some sockets need, allocated when they do: the rest of a write
+// that waits for room (the caller's list is only borrowed), and the deadline
+// of a shutdown under way.
+struct SocketExtra {
+    std::vector<boost::asio::const_buffer> rest;
+    std::size_t rest_first = 0;  // rest before it is sent
+    std::shared_ptr<ShutdownDeadline> deadline;
+};
+
 // One connection's socket. Owned by its TcpTransport; when the transport is
 // destroyed during a graceful shutdown, the socket owns itself until the
 // shutdown is over (the write finished, the peer's FIN read, or the deadline).
 class TcpSocket final : public Reactor::Watcher {
 public:
     TcpSocket(Reactor& reactor, int fd, Peer peer)
-        : reactor_(reactor), fd_(fd), peer_(std::move(peer)) {}
+        : reactor_(reactor), fd_(fd), port_(peer.port), address_(std::move(peer.address)) {}
     ~TcpSocket() override {
         if (destroyed_ != nullptr) *destroyed_ = true;
-        if (deadline_) {
-            deadline_->socket = nullptr;
-            deadline_->timer.cancel();
+        if (extra_ && extra_->deadline) {
+            extra_->deadline->socket = nullptr;
+            extra_->deadline->timer.cancel();
         }
         if (registered_) reactor_.remove(this);
         close_fd();
@@ -64,7 +67,8 @@ public:
         registered_ = e == 0;
         return e;
     }
-    const Peer& peer() const { return peer_; }
+    const std::string& address() const { return address_; }
+    std::uint16_t port() const { return port_; }
 
     void async_read_some(boost::asio::mutable_buffer buf, Transport::Handler h) {
         reading_ = true;
@@ -78,15 +82,18 @@ public:
         wh_ = std::move(h);
         werror_ = 0;
         wdone_ = 0;
-        wtotal_ = 0;
-        for (const auto& b : bufs) wtotal_ += b.size();
+        if (fd_ < 0) {
+            werror_ = ECANCELED;  // operation_aborted
+            return schedule();
+        }
+        std::size_t total = 0;
+        for (const auto& b : bufs) total += b.size();
         // Sent at once while the socket takes it (as asio does); the handler
         // runs later either way.
-        if (fd_ >= 0 && writable_) wdone_ = send_from(bufs.data(), bufs.size());
-        if (fd_ >= 0 && werror_ == 0 && wdone_ < wtotal_) {
+        if (writable_) wdone_ = send_from(bufs.data(), bufs.size());
+        if (werror_ == 0 && wdone_ < total) {
             // The rest waits for room: keep the list of what is left.
-            if (!rest_) rest_ = std::make_unique<WriteRest>();
-            auto& rest = rest_->bufs;
+            auto& rest = extra().rest;
             std::size_t skip = wdone_;
             for (const auto& b : bufs) {
                 if (skip >= b.size()) {
@@ -113,9 +120,10 @@ public:
     void shutdown() {
         if (fd_ < 0 || shutting_down_) return;
         shutting_down_ = true;
-        deadline_ = std::make_shared<ShutdownDeadline>(reactor_.io());
-        deadline_->socket = this;
-        deadline_->timer.async_wait([d = deadline_](const error_code& ec) {
+        auto& deadline = extra().deadline;
+        deadline = std::make_shared<ShutdownDeadline>(reactor_.io());
+        deadline->socket = this;
+        deadline->timer.async_wait([d = deadline](const error_code& ec) {
             if (!ec && d->socket != nullptr) d->socket->finish_shutdown();
         });
         if (!writing_) ::shutdown(fd_, SHUT_WR);
@@ -157,6 +165,12 @@ public:
     }
 
 private:
+    SocketExtra& extra() {
+        if (!extra_) extra_ = std::make_unique<SocketExtra>();
+        return *extra_;
+    }
+    bool write_waits() const { return extra_ && extra_->rest_first < extra_->rest.size(); }
+
     void schedule() {
         if (scheduled_ || !registered_) return;
         scheduled_ = true;
@@ -182,8 +196,8 @@ private:
 
     // Sends what the kept list still holds.
     void continue_write() {
-        auto& bufs = rest_->bufs;
-        auto& first = rest_->first;
+        auto& bufs = extra_->rest;
+        auto& first = extra_->rest_first;
         std::size_t sent = send_from(bufs.data() + first, bufs.size() - first);
         wdone_ += sent;
         while (first < bufs.size() && sent > 0) {
@@ -292,15 +306,14 @@ private:
 
     Reactor& reactor_;
     int fd_;
-    Peer peer_;
+    std::uint16_t port_;
+    std::string address_;        // of the peer
     bool* destroyed_ = nullptr;  // set while progress() runs handlers
     boost::asio::mutable_buffer rbuf_;
     Transport::Handler rh_;
     Transport::Handler wh_;
-    std::unique_ptr<WriteRest> rest_;  // only while a write waits for room
+    std::unique_ptr<SocketExtra> extra_;
     std::size_t wdone_ = 0;
-    std::size_t wtotal_ = 0;
-    std::shared_ptr<ShutdownDeadline> deadline_;  // only once shutting down
     int werror_ = 0;
     bool registered_ = false;
     bool scheduled_ = false;
@@ -327,16 +340,20 @@ void TcpSocket::progress() {
     };
 
     if (writing_) {
-        if (fd_ >= 0 && werror_ == 0 && wdone_ < wtotal_ && writable_) continue_write();
-        const bool finished = fd_ < 0 || werror_ != 0 || wdone_ >= wtotal_;
+        if (fd_ >= 0 && werror_ == 0 && write_waits() && writable_) continue_write();
+        const bool finished = fd_ < 0 || werror_ != 0 || !write_waits();
         if (finished) {
             writing_ = false;
             error_code ec;
             if (werror_ != 0)
                 ec = os_error(werror_);
-            else if (wdone_ < wtotal_)
+            else if (write_waits())
                 ec = boost::asio::error::operation_aborted;
-            rest_.reset();
+            if (extra_) {
+                std::vector<boost::asio::const_buffer>().swap(extra_->rest);
+                extra_->rest_first = 0;
+                if (!extra_->deadline) extra_.reset();
+            }
             if (shutting_down_ && fd_ >= 0) {
                 if (ec)
                     close_fd();
@@ -395,8 +412,8 @@ public:
     }
     void close() override { s_->close(); }
     void shutdown() override { s_->shutdown(); }
-    const std::string& remote_address() const override { return s_->peer().address; }
-    std::uint16_t remote_port() const override { return s_->peer().port; }
+    const std::string& remote_address() const override { return s_->address(); }
+    std::uint16_t remote_port() const override { return s_->port(); }
     std::string_view kind() const override { return "tcp"; }
     // recv() runs in the reactor's dispatch, just before the handler.
     bool reads_at_completion() const override { return true; }
