@@ -363,6 +363,7 @@ void TcpSocket::progress() {
             if (auto h = std::move(wh_)) {
                 wh_ = nullptr;
                 h(ec, wdone_);
+                h = nullptr;  // what it holds may own this socket: released before the check
                 if (gone()) return;
             }
         }
@@ -381,6 +382,7 @@ void TcpSocket::progress() {
             if (auto h = std::move(rh_)) {
                 rh_ = nullptr;
                 h(ec, n);
+                h = nullptr;  // what it holds may own this socket: released before the check
                 if (gone()) return;
             }
         }
