@@ -161,8 +161,12 @@ void Connection::on_shared_read(std::size_t n) {
     std::size_t need = 0;
     std::size_t used = handle_packets(data, n, need);
     if (used < n && !closed_) {
+        // Sized like what was just read: a stream of packets cut at the
+        // end of one read goes on in the next, which must not be a sliver
+        // (each read's packets are flushed to their subscribers together).
         const std::size_t left = n - used;
-        const std::size_t size = std::max({left, need, std::size_t{read_target_}});
+        const std::size_t size =
+            std::max({left, need, std::min(n, kBusyReadBuffer), std::size_t{read_target_}});
         if (rbuf_.size() < size) std::vector<std::uint8_t>(size).swap(rbuf_);
         std::memcpy(rbuf_.data(), data + used, left);
         rlen_ = static_cast<std::uint32_t>(left);
