@@ -19,7 +19,9 @@ namespace {
 // after every read that fills it, up to kBusyReadBuffer (a publisher's burst in
 // one recv), and halves after kSmallReadsToShrink reads in a row that used at
 // most a quarter of it. It is only reallocated while it holds no partial
-// packet, and never while a read is outstanding.
+// packet, and never while a read is outstanding. On TCP a connection with no
+// partial packet reads into its thread's buffer instead (shared_read_buffer)
+// and this one only holds what a read left unfinished.
 constexpr std::size_t kInitialReadBuffer = 512;
 constexpr std::size_t kQuietReadBuffer = 64;
 constexpr std::size_t kBusyReadBuffer = 64 * 1024;
