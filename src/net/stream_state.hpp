@@ -48,9 +48,6 @@ struct StreamState : std::enable_shared_from_this<StreamState<Stream>> {
     // The caller's vector is only borrowed for the call, so a gathered write
     // keeps its own copy; reused to avoid an allocation per write.
     std::vector<boost::asio::const_buffer> write_bufs;
-    std::size_t write_first = 0;
-    std::size_t write_done = 0;
-    std::size_t write_total = 0;
     std::unique_ptr<boost::asio::steady_timer> shutdown_deadline;  // only while shutting down
     bool owner_gone = false;
     bool shutting_down = false;
@@ -78,25 +75,9 @@ struct StreamState : std::enable_shared_from_this<StreamState<Stream>> {
     void store_write(const std::vector<boost::asio::const_buffer>& bufs) {
         writing = true;
         write_bufs.assign(bufs.begin(), bufs.end());
-        write_first = 0;
-        write_done = 0;
-        write_total = boost::asio::buffer_size(bufs);
     }
     auto pending_write_bufs() const {
-        return std::span<const boost::asio::const_buffer>(write_bufs).subspan(write_first);
-    }
-    // Drops `n` written bytes from the front of write_bufs.
-    void consume_written(std::size_t n) {
-        write_done += n;
-        while (write_first < write_bufs.size()) {
-            auto& b = write_bufs[write_first];
-            if (n < b.size()) {
-                b += n;
-                return;
-            }
-            n -= b.size();
-            ++write_first;
-        }
+        return std::span<const boost::asio::const_buffer>(write_bufs);
     }
 
     // Returns false when already shutting down or closed; otherwise starts the
