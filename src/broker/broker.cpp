@@ -201,6 +201,7 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
             return !a.share && b.share;
         });
     }
+    const bool alone = matches.size() == 1 && !must_reach;
     for (std::size_t i = 0; i < matches.size();) {
         const Match& m = matches[i];
         Delivery d;
@@ -226,12 +227,13 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
         if (no_local && m.session.get() == msg->origin) continue;
         d.qos = qos;
         d.retain = rap && msg->retain;
-        deliver(*m.session, std::move(d));
+        deliver_routed(m.session, std::move(d), alone);
     }
     if (must_reach && !reached) {
         Delivery d;
         d.msg = msg;
         d.qos = msg->qos;
+        end_run();  // what this client sent before goes first
         deliver(*must_reach, std::move(d));
     }
     if (!sinks.empty()) feed_sinks(*msg, sinks);

@@ -128,6 +128,23 @@ public:
     private:
         Connection* previous_;
     };
+    // While in scope on a connection's thread, the deliveries of that
+    // client's messages to one other session are queued in runs, under one
+    // lock of the session (delivery.cpp). The last run is delivered when the
+    // outermost scope ends.
+    class RunScope {
+    public:
+        explicit RunScope(Broker& b);
+        ~RunScope();
+        RunScope(const RunScope&) = delete;
+        RunScope& operator=(const RunScope&) = delete;
+
+    private:
+        Broker& broker_;
+    };
+    static constexpr std::size_t kDeliveryRun = 32;
+    // Delivers the pending run, if any (before a packet that is not a PUBLISH).
+    void end_run();
     // Resumes every publisher paused on `s` (it went offline, ended or was
     // taken over). Holds s.mutex.
     void resume_all_locked(Session& s);
@@ -148,6 +165,10 @@ private:
     // there; caller holds sessions_mutex_.
     void put_session_locked(SessionPtr s);
     void reroute_shared(DeliveryQueue& items, const Session* from);
+    // A routed delivery: joins this thread's run when `alone` (the message's
+    // only target) and a RunScope is open, else is delivered now.
+    void deliver_routed(const SessionPtr& s, Delivery&& d, bool alone);
+    void deliver_locked(Session& s, Delivery&& d);
     // Backpressure helpers (delivery.cpp); all hold s.mutex.
     bool over_high_water_locked(const Session& s) const;
     void pause_publisher_locked(Session& s);

@@ -233,6 +233,7 @@ std::size_t Connection::handle_packets(const std::uint8_t* data, std::size_t len
         Connection& c;
         ~AckFlush() { c.flush_acks(); }
     } ack_flush{*this};
+    Broker::RunScope run_scope(broker());  // delivers the last run on every way out
     std::size_t pos = 0;
     const std::uint32_t limit = broker().config().max_packet_size;
     while (!closed_ && state_ != State::Closing) {
@@ -271,6 +272,7 @@ std::size_t Connection::handle_packets(const std::uint8_t* data, std::size_t len
             return pos;
         }
         if (!std::holds_alternative<mqtt::PubResponse>(*decoded)) flush_acks();
+        if (!std::holds_alternative<mqtt::Publish>(*decoded)) broker().end_run();
         handle(std::move(*decoded));
     }
     return pos;

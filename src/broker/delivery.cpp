@@ -73,8 +73,8 @@ void Broker::feed_sinks(const Message& msg,
 //
 // QoS 1/2 to an online session are therefore never dropped when they come
 // from a client that can be paused: the queue may exceed max_queued_messages
-// by the one message each publisher sends before its pause takes effect,
-// which keeps it bounded by the number of publishers. The drop policy
+// by what each publisher sends before its pause takes effect (the rest of
+// its run, below), which keeps it bounded by the number of publishers. The drop policy
 // (queue_overflow) still applies to offline sessions and to messages with
 // no client to pause (wills, platform messages, retained messages on
 // subscribe, a client publishing to itself). QoS 0 pauses nobody: it is
@@ -108,6 +108,75 @@ void Broker::resume_all_locked(Session& s) {
 
 void Broker::deliver(Session& s, Delivery d) {
     std::lock_guard lock(s.mutex);
+    deliver_locked(s, std::move(d));
+}
+
+// Runs of deliveries. A QoS 1 fan-in flat out sends every message of 100
+// publishers on both workers into one subscriber's session: one lock of
+// that session per message, taken by both threads in turn, was the
+// broker's most contended lock (docs/benchmarks.md, "QoS 1: deliveries in
+// runs"). While a connection's packets are handled, the messages it sends
+// to one other session are collected and queued under one lock, in the
+// order sent. The run ends at another target, at kDeliveryRun messages, at
+// a packet that is not a PUBLISH and when the read's packets are handled;
+// a publisher paused by the run stops at the next packet, so a session's
+// queue may pass max_queued_messages by up to kDeliveryRun messages per
+// publisher (instead of one).
+namespace {
+struct DeliveryRun {
+    int scopes = 0;  // RunScopes open on this thread
+    SessionPtr session;
+    Connection* publisher = nullptr;
+    std::vector<Delivery> items;
+};
+thread_local DeliveryRun delivery_run;
+}  // namespace
+
+Broker::RunScope::RunScope(Broker& b) : broker_(b) {
+    ++delivery_run.scopes;
+}
+Broker::RunScope::~RunScope() {
+    if (--delivery_run.scopes == 0) broker_.end_run();
+}
+
+void Broker::deliver_routed(const SessionPtr& s, Delivery&& d, bool alone) {
+    auto& run = delivery_run;
+    // Only a message with one target from a client's PUBLISH joins a run; a
+    // client's messages to its own session are never batched (they are not
+    // held back by its own queue, and keep their place before its PUBACK).
+    Connection* p = current_publisher;
+    if (run.scopes == 0 || !alone || !p || p->session().get() == s.get()) {
+        if (!run.items.empty()) end_run();  // what this client sent before goes first
+        deliver(*s, std::move(d));
+        return;
+    }
+    if (!run.items.empty() &&
+        (run.session != s || run.publisher != p || run.items.size() >= kDeliveryRun))
+        end_run();
+    if (run.items.empty()) {
+        run.session = s;
+        run.publisher = p;
+    }
+    run.items.push_back(std::move(d));
+}
+
+void Broker::end_run() {
+    auto& run = delivery_run;
+    if (run.items.empty()) return;
+    SessionPtr s = std::move(run.session);
+    run.session.reset();
+    {
+        // Over-full, the session pauses the run's publisher, as each message
+        // would have on its own.
+        PublisherScope scope(run.publisher);
+        std::lock_guard lock(s->mutex);
+        for (auto& d : run.items) deliver_locked(*s, std::move(d));
+    }
+    run.items.clear();
+    run.publisher = nullptr;
+}
+
+void Broker::deliver_locked(Session& s, Delivery&& d) {
     if (s.ended) return;
     if (d.qos == mqtt::QoS::AtMostOnce) {
         // QoS 0 is not kept for an absent client (as most brokers do).
