@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "app/bench/p2p_plan.hpp"
+#include "app/bench/pacing.hpp"
 #include "app/bench/payload.hpp"
 
 namespace ts::app::bench {
@@ -44,7 +45,7 @@ void P2PBackend::send(std::uint64_t max, Clock::time_point now) {
 void P2PBackend::tick(Clock::time_point now) {
     if (flat_out() || !ready_) return;
     const double elapsed = std::chrono::duration<double>(now - started_).count();
-    const auto due = static_cast<std::uint64_t>(std::floor(elapsed * opts_.rate));
+    const auto due = paced_due(elapsed, opts_.rate, phase_);
     if (due > seq_) send(due - seq_, now);
 }
 
@@ -60,6 +61,7 @@ void P2PBackend::on_suback(Connection& c, bool granted) {
     }
     ready_ = true;
     started_ = Clock::now();
+    phase_ = next_pacing_phase();
     bump(counters_.publishers_ready);
     if (flat_out()) send(~std::uint64_t{0}, started_);
 }

@@ -53,6 +53,7 @@ private:
     std::uint64_t outstanding_ = 0;
     std::uint16_t last_packet_id_ = 0;
     Clock::time_point started_{};
+    double phase_ = 0;  // of the period, for paced sending (pacing.hpp)
 };
 
 }  // namespace ts::app::bench

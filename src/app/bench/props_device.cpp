@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "app/bench/pacing.hpp"
 #include "app/bench/props_payload.hpp"
 #include "app/bench/publish_template.hpp"
 
@@ -56,7 +57,7 @@ std::uint64_t PropsDevice::take_outstanding(std::uint64_t id) {
 void PropsDevice::tick(Clock::time_point now) {
     if (flat_out() || !ready_) return;
     const double elapsed = std::chrono::duration<double>(now - started_).count();
-    const auto due = static_cast<std::uint64_t>(std::floor(elapsed * opts_.rate));
+    const auto due = paced_due(elapsed, opts_.rate, phase_);
     if (due > seq_) send(due - seq_, now);
 }
 
@@ -72,6 +73,7 @@ void PropsDevice::on_suback(Connection& c, bool granted) {
     }
     ready_ = true;
     started_ = Clock::now();
+    phase_ = next_pacing_phase();
     bump(counters_.ready);
     if (flat_out()) send(~std::uint64_t{0}, started_);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/bench/pacing.hpp"
 #include "app/bench/payload.hpp"
 #include "mqtt/codec.hpp"
 
@@ -63,7 +64,7 @@ void Publisher::produce_flat_out() {
 void Publisher::tick(Clock::time_point now) {
     if (opts_.rate <= 0 || !conn_.connected()) return;
     const double elapsed = std::chrono::duration<double>(now - started_).count();
-    const auto due = static_cast<std::uint64_t>(std::floor(elapsed * opts_.rate));
+    const auto due = paced_due(elapsed, opts_.rate, phase_);
     if (due <= seq_) return;
     produce(due - seq_, now);
     conn_.flush();
@@ -71,6 +72,7 @@ void Publisher::tick(Clock::time_point now) {
 
 void Publisher::on_connack(Connection&) {
     started_ = Clock::now();
+    phase_ = next_pacing_phase();
     bump(counters_.publishers_ready);
     if (opts_.rate <= 0) produce_flat_out();
 }

@@ -51,6 +51,7 @@ private:
     std::size_t inflight_ = 0;
     std::uint16_t next_packet_id_ = 0;
     Clock::time_point started_{};
+    double phase_ = 0;  // of the period, for paced sending (pacing.hpp)
 };
 
 }  // namespace ts::app::bench

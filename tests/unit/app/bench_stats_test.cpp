@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/bench/pacing.hpp"
 #include "app/bench/payload.hpp"
 #include "app/bench/proc_sampler.hpp"
 #include "app/bench/stats.hpp"
@@ -135,6 +136,33 @@ TEST(BenchProc, SamplesItself) {
     auto s = sample_process(::getpid());
     ASSERT_TRUE(s);
     EXPECT_GT(s->rss_kb, 0u);
+}
+
+// A thousand paced clients that connect at once must not all send in the
+// same tick: their phases cover the period evenly.
+TEST(BenchPacing, ClientsSpreadEvenlyOverThePeriod) {
+    std::vector<int> bins(100, 0);
+    for (int i = 0; i < 1000; ++i) {
+        const double phase = next_pacing_phase();
+        ASSERT_GE(phase, 0.0);
+        ASSERT_LT(phase, 1.0);
+        ++bins[static_cast<std::size_t>(phase * 100)];
+    }
+    for (int n : bins) {
+        EXPECT_GE(n, 9);
+        EXPECT_LE(n, 11);
+    }
+}
+
+TEST(BenchPacing, DueFollowsTheRateFromThePhase) {
+    // 20/s with phase 0.6: the first message at (1 - 0.6) / 20 = 20 ms.
+    EXPECT_EQ(paced_due(0.0, 20, 0.6), 0u);
+    EXPECT_EQ(paced_due(0.019, 20, 0.6), 0u);
+    EXPECT_EQ(paced_due(0.021, 20, 0.6), 1u);
+    EXPECT_EQ(paced_due(0.071, 20, 0.6), 2u);
+    EXPECT_EQ(paced_due(10.0, 20, 0.6), 200u);
+    EXPECT_EQ(paced_due(10.0, 20, 0.0), 200u);
+    EXPECT_EQ(paced_due(-1.0, 20, 0.6), 0u);
 }
 
 }  // namespace
