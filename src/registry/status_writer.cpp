@@ -1,7 +1,9 @@
 #include "registry/status_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
+#include <tuple>
 
 #include "core/log.hpp"
 
@@ -16,6 +18,11 @@ using namespace std::chrono_literals;
 // holding an ever-growing backlog.
 constexpr int kAttempts = 5;
 constexpr auto kRetryDelay = 200ms;
+// A fleet reconnecting at thousands per second made one small transaction
+// per wake-up of this thread: its commits were a quarter of the platform's
+// CPU per signed connect (docs/benchmarks-props.md). Records gathered for
+// this long share one commit; the cache is what readers see meanwhile.
+constexpr auto kGather = 50ms;
 
 std::string key_of(const std::string& pk, const std::string& dn) {
     return pk + '/' + dn;
@@ -62,7 +69,10 @@ void StatusWriter::forget(const std::string& pk, const std::string& dn) {
 void StatusWriter::flush() {
     std::unique_lock lock(mutex_);
     const std::uint64_t target = enqueued_;
+    ++flush_waiters_;
+    work_cv_.notify_one();
     done_cv_.wait(lock, [&] { return processed_ >= target || !thread_.joinable(); });
+    --flush_waiters_;
 }
 
 void StatusWriter::run() {
@@ -79,11 +89,16 @@ void StatusWriter::run() {
                 if (stopping_) return;
                 continue;
             }
+            work_cv_.wait_for(lock, kGather, [&] { return stopping_ || flush_waiters_ > 0; });
             batch.reserve(pending_.size());
             for (auto& [key, record] : pending_) batch.push_back(std::move(record));
             pending_.clear();
             taken_ = enqueued_;
         }
+        // In key order, neighbours in the table's B-tree are updated together.
+        std::sort(batch.begin(), batch.end(), [](const StatusRecord& a, const StatusRecord& b) {
+            return std::tie(a.product_key, a.device_name) < std::tie(b.product_key, b.device_name);
+        });
         write_with_retry(batch);
         batch.clear();
         {

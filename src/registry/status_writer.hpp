@@ -1,8 +1,9 @@
 #pragma once
 // Connection state written behind: mark_online/mark_offline run on the
 // broker's event loops and must not wait for the disk, so they hand a record
-// to this writer and return. One thread commits whatever has accumulated as
-// one transaction; records for the same device coalesce to the latest.
+// to this writer and return. One thread commits what has accumulated as one
+// transaction, at most every kGather (a flush does not wait for it); records
+// for the same device coalesce to the latest.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -55,6 +56,7 @@ private:
     std::uint64_t enqueued_ = 0;
     std::uint64_t taken_ = 0;      // enqueue count covered by the batch in hand
     std::uint64_t processed_ = 0;  // enqueue count written (or given up)
+    int flush_waiters_ = 0;        // flush() calls waiting: write without gathering
     bool stopping_ = false;
     std::thread thread_;
 };
