@@ -1,7 +1,5 @@
 #include "app/bench/p2p_backend.hpp"
 
-#include <cmath>
-
 #include "app/bench/p2p_plan.hpp"
 #include "app/bench/pacing.hpp"
 #include "app/bench/payload.hpp"

@@ -1,7 +1,5 @@
 #include "app/bench/props_device.hpp"
 
-#include <cmath>
-
 #include "app/bench/pacing.hpp"
 #include "app/bench/props_payload.hpp"
 #include "app/bench/publish_template.hpp"

@@ -1,7 +1,6 @@
 #include "app/bench/publisher.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "app/bench/pacing.hpp"
 #include "app/bench/payload.hpp"
