@@ -74,10 +74,10 @@ void Broker::feed_sinks(const Message& msg,
 // QoS 1/2 to an online session are therefore never dropped when they come
 // from a client that can be paused: the queue may exceed max_queued_messages
 // by what each publisher sends before its pause takes effect (the rest of
-// its run, below), which keeps it bounded by the number of publishers. The drop policy
-// (queue_overflow) still applies to offline sessions and to messages with
-// no client to pause (wills, platform messages, retained messages on
-// subscribe, a client publishing to itself). QoS 0 pauses nobody: it is
+// its run, below), which keeps it bounded by the number of publishers. The
+// drop policy (queue_overflow) still applies to offline sessions and to
+// messages with no client to pause (wills, platform messages, retained
+// messages on subscribe, a client publishing to itself). QoS 0 pauses nobody: it is
 // dropped past max_pending_output, so a client that stops reading cannot
 // hold up publishers that never asked for more than at most once.
 bool Broker::over_high_water_locked(const Session& s) const {
@@ -146,7 +146,7 @@ void Broker::deliver_routed(const SessionPtr& s, Delivery&& d, bool alone) {
     // held back by its own queue, and keep their place before its PUBACK).
     Connection* p = current_publisher;
     if (run.scopes == 0 || !alone || !p || p->session().get() == s.get()) {
-        if (!run.items.empty()) end_run();  // what this client sent before goes first
+        end_run();  // what this client sent before goes first
         deliver(*s, std::move(d));
         return;
     }
@@ -163,8 +163,7 @@ void Broker::deliver_routed(const SessionPtr& s, Delivery&& d, bool alone) {
 void Broker::end_run() {
     auto& run = delivery_run;
     if (run.items.empty()) return;
-    SessionPtr s = std::move(run.session);
-    run.session.reset();
+    SessionPtr s = std::move(run.session);  // leaves run.session empty
     {
         // Over-full, the session pauses the run's publisher, as each message
         // would have on its own.
