@@ -12,6 +12,7 @@
 #include "api/http_session.hpp"
 #include "api/routes.hpp"
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 
 namespace ts::api {
 
@@ -111,6 +112,7 @@ Expected<std::unique_ptr<ApiServer>, Error> ApiServer::start(ApiOptions opts, Ro
     impl->do_accept();
     for (std::size_t i = 0; i < impl->opts.threads; ++i) {
         impl->threads.emplace_back([io = impl->ioc.get()] {
+            name_this_thread("ts-http");
             for (;;) {
                 try {
                     io->run();

@@ -4,6 +4,7 @@
 
 #include "broker/broker.hpp"
 #include "broker/connection.hpp"
+#include "core/thread_name.hpp"
 
 namespace ts::broker {
 
@@ -54,6 +55,7 @@ void Worker::arm_tick() {
 void Worker::start() {
     arm_tick();
     thread_ = std::thread([this] {
+        name_this_thread("ts-mqtt-" + std::to_string(index_));
         auto guard = boost::asio::make_work_guard(ioc_);
         ioc_.run();
     });

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 
 namespace ts::registry {
 
@@ -41,7 +42,10 @@ StatusWriter::~StatusWriter() {
 
 Result<void> StatusWriter::start() {
     try {
-        thread_ = std::thread([this] { run(); });
+        thread_ = std::thread([this] {
+            name_this_thread("ts-status");
+            run();
+        });
     } catch (const std::system_error& e) {
         return unexpected(
             RegistryError{Errc::StorageError, std::string("status writer thread: ") + e.what()});

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "store/broker_state.hpp"
 #include "store/broker_state_ops.hpp"
 #include "store/broker_state_schema.hpp"
@@ -64,7 +65,10 @@ public:
     // becomes an error value.
     Status start() {
         try {
-            thread_ = std::thread([this] { writer_loop(); });
+            thread_ = std::thread([this] {
+                name_this_thread("ts-state-write");
+                writer_loop();
+            });
         } catch (const std::system_error& e) {
             return unexpected(
                 make_error(StoreErrc::sql, std::string("writer thread: ") + e.what()));

@@ -24,6 +24,7 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/thing_data.hpp"
@@ -79,8 +80,14 @@ public:
     // becomes an error value.
     Status start() {
         try {
-            completion_thread_ = std::thread([this] { completion_loop(); });
-            thread_ = std::thread([this] { writer_loop(); });
+            completion_thread_ = std::thread([this] {
+                name_this_thread("ts-data-done");
+                completion_loop();
+            });
+            thread_ = std::thread([this] {
+                name_this_thread("ts-data-write");
+                writer_loop();
+            });
         } catch (const std::system_error& e) {
             return unexpected(
                 make_error(StoreErrc::sql, std::string("writer thread: ") + e.what()));

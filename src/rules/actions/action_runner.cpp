@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "rules/actions/action.hpp"
 
 namespace ts::rules {
@@ -187,7 +188,10 @@ struct ActionRunner::Impl {
 
 ActionRunner::ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure)
     : impl_(std::make_unique<Impl>(std::move(spec), std::move(target), std::move(on_failure))) {
-    impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
+    impl_->thread = std::thread([impl = impl_.get()] {
+        name_this_thread("ts-rule-actions");
+        impl->loop();
+    });
 }
 
 ActionRunner::~ActionRunner() {
