@@ -3,11 +3,14 @@
 // parser is lenient about shape and strict only about the signature.
 #include "registry/signing.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 
 #include "registry/secret_box.hpp"
 
@@ -23,13 +26,57 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-const EVP_MD* digest_for(std::string_view method) {
+enum class Digest { md5, sha1, sha256 };
+
+std::optional<Digest> digest_for(std::string_view method) {
     const std::string m = lower(method);
-    if (m == "hmacmd5") return EVP_md5();
-    if (m == "hmacsha1") return EVP_sha1();
-    if (m == "hmacsha256") return EVP_sha256();
-    return nullptr;
+    if (m == "hmacmd5") return Digest::md5;
+    if (m == "hmacsha1") return Digest::sha1;
+    if (m == "hmacsha256") return Digest::sha256;
+    return std::nullopt;
 }
+
+// OpenSSL 3's one-shot HMAC() looks the MAC and the digest up by name on
+// every call, which in a profile of signed connects cost more than the
+// hashing. Each thread keeps one context per digest, set up on first use;
+// a signature then only re-keys it.
+class HmacContexts {
+public:
+    EVP_MAC_CTX* get(Digest d) {
+        auto& slot = contexts_[static_cast<std::size_t>(d)];
+        if (!slot) slot.reset(make(d));
+        return slot.get();
+    }
+
+private:
+    struct Free {
+        void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+    };
+
+    static EVP_MAC* hmac() {
+        // Fetched once for the process; never freed, as it lives as long.
+        static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+        return mac;
+    }
+
+    static EVP_MAC_CTX* make(Digest d) {
+        if (hmac() == nullptr) return nullptr;
+        EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac());
+        if (ctx == nullptr) return nullptr;
+        static constexpr std::array<const char*, 3> kNames = {"MD5", "SHA1", "SHA256"};
+        const OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_utf8_string(
+                OSSL_MAC_PARAM_DIGEST, const_cast<char*>(kNames[static_cast<std::size_t>(d)]), 0),
+            OSSL_PARAM_construct_end()};
+        if (EVP_MAC_CTX_set_params(ctx, params) != 1) {
+            EVP_MAC_CTX_free(ctx);
+            return nullptr;
+        }
+        return ctx;
+    }
+
+    std::array<std::unique_ptr<EVP_MAC_CTX, Free>, 3> contexts_;
+};
 
 bool equal_hex(std::string_view expected_lower, std::string_view given) {
     if (expected_lower.size() != given.size()) return false;
@@ -94,16 +141,22 @@ std::string signing_content(const SignedClientId& id, const DeviceUsername& user
 
 std::optional<std::string> sign(std::string_view method, std::string_view secret,
                                 std::string_view content) {
-    const EVP_MD* md = digest_for(method);
-    if (md == nullptr) return std::nullopt;
+    const auto digest = digest_for(method);
+    if (!digest) return std::nullopt;
+    thread_local HmacContexts contexts;
+    EVP_MAC_CTX* ctx = contexts.get(*digest);
+    if (ctx == nullptr) return std::nullopt;
+    // A null key would mean "the previous key" to EVP_MAC_init: an empty
+    // secret must be an empty key, so the pointer is never null.
+    static constexpr unsigned char kEmpty[1] = {};
+    const auto* key =
+        secret.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(secret.data());
     unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    // OpenSSL refuses a null key pointer even with length 0.
-    static constexpr char kEmpty[1] = {};
-    const char* key = secret.empty() ? kEmpty : secret.data();
-    if (HMAC(md, key, static_cast<int>(secret.size()),
-             reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac,
-             &mac_len) == nullptr) {
+    std::size_t mac_len = 0;
+    if (EVP_MAC_init(ctx, key, secret.size(), nullptr) != 1 ||
+        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(content.data()),
+                       content.size()) != 1 ||
+        EVP_MAC_final(ctx, mac, &mac_len, sizeof mac) != 1) {
         return std::nullopt;
     }
     return to_hex(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
@@ -117,7 +170,7 @@ bool verify_password(const SignedClientId& id, const DeviceUsername& user, std::
     std::string_view method = "hmacmd5";
     if (declared != id.params.end()) method = declared->second;
     // An unknown method is refused outright rather than guessed at.
-    if (digest_for(method) == nullptr) return false;
+    if (!digest_for(method)) return false;
     const std::string content = signing_content(id, user);
     if (matches(method, secret, content, password)) return true;
     return lower(method) != "hmacsha1" && matches("hmacsha1", secret, content, password);

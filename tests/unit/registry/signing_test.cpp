@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <thread>
+
 namespace ts::registry {
 namespace {
 
@@ -50,6 +53,27 @@ TEST(Signing, Md5IsTheDefaultMethod) {
     // Known answer (RFC 2202 test case 2).
     EXPECT_EQ(sign("hmacmd5", "Jefe", "what do ya want for nothing?"),
               "750c783e6ab0b503eaa86e310a5db738");
+}
+
+// Each thread re-keys one context per digest: every call must use its own
+// key, an empty secret included (a null key would mean "keep the last one").
+TEST(Signing, EachCallUsesItsOwnKey) {
+    constexpr std::string_view kData = "what do ya want for nothing?";
+    // RFC 2202 / RFC 4231 test case 2.
+    const std::string sha1 = "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79";
+    const std::string sha256 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    EXPECT_EQ(sign("hmacsha1", "Jefe", kData), sha1);
+    EXPECT_EQ(sign("hmacsha256", "Jefe", kData), sha256);
+    EXPECT_NE(sign("hmacsha1", "other", kData), sha1);
+    // HMAC-SHA1 with an empty key, right after a call with a key.
+    EXPECT_EQ(sign("hmacsha1", "", "abc"), "9b4a918f398d74d3e367970aba3cbe54e4d2b5d9");
+    EXPECT_EQ(sign("hmacsha1", "Jefe", kData), sha1);
+    EXPECT_EQ(sign("hmacsha256", "Jefe", kData), sha256);
+
+    std::optional<std::string> from_thread;
+    std::thread t([&] { from_thread = sign("hmacsha256", "Jefe", kData); });
+    t.join();
+    EXPECT_EQ(from_thread, sha256);
 }
 
 TEST(Signing, NpmSdkSignsSha1WhateverItDeclares) {
