@@ -44,7 +44,8 @@ void P2PBackend::tick(Clock::time_point now) {
     if (flat_out() || !ready_) return;
     const double elapsed = std::chrono::duration<double>(now - started_).count();
     const auto due = paced_due(elapsed, opts_.rate, phase_);
-    if (due > seq_) send(due - seq_, now);
+    // Stamped when written, not at the tick (see Publisher::tick).
+    if (due > seq_) send(due - seq_, Clock::now());
 }
 
 void P2PBackend::on_connack(Connection& c) {

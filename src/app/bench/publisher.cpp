@@ -65,7 +65,9 @@ void Publisher::tick(Clock::time_point now) {
     const double elapsed = std::chrono::duration<double>(now - started_).count();
     const auto due = paced_due(elapsed, opts_.rate, phase_);
     if (due <= seq_) return;
-    produce(due - seq_, now);
+    // Stamped when written, not at the tick: the clients before this one in
+    // the tick have written meanwhile, and that wait is the generator's.
+    produce(due - seq_, Clock::now());
     conn_.flush();
 }
 
