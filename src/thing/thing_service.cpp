@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "store/store_error.hpp"
+#include "thing/alink_flat.hpp"
 
 namespace ts::thing {
 
@@ -116,7 +117,12 @@ void ThingService::on_device_message(const broker::ClientIdentity& who, const st
     u.pk = who.product_key;
     u.dn = who.device_name;
     u.received_wall = received;
-    auto req = parse_alink_request(body);
+    // Replies to the platform's calls carry code, data and message in the
+    // rest of the object; every other request is read without it.
+    const bool call_reply = t.kind == Uplink::PropertySetReply ||
+                            t.kind == Uplink::PropertyGetReply || t.kind == Uplink::ServiceReply ||
+                            t.kind == Uplink::ConfigPushReply;
+    auto req = call_reply ? parse_alink_request(body) : parse_device_request(body);
     if (!req) {
         // Nothing to echo: the reply still tells the developer what is wrong.
         u.request.ack = true;
