@@ -271,7 +271,12 @@ class Broker:
             return False
         if self.kind != "thingstead" or "log_level" in self.config.get("server", {}):
             return True
-        return f"ready on {HOST}:{port}" in self.log
+        # This process's log only: after a restart the earlier ones say so too.
+        try:
+            current = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return False
+        return f"ready on {HOST}:{port}" in current
 
     def signal(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
