@@ -117,12 +117,11 @@ void ThingService::on_device_message(const broker::ClientIdentity& who, const st
     u.pk = who.product_key;
     u.dn = who.device_name;
     u.received_wall = received;
-    // Replies to the platform's calls carry code, data and message in the
-    // rest of the object; every other request is read without it.
-    const bool call_reply = t.kind == Uplink::PropertySetReply ||
-                            t.kind == Uplink::PropertyGetReply || t.kind == Uplink::ServiceReply ||
-                            t.kind == Uplink::ConfigPushReply;
-    auto req = call_reply ? parse_alink_request(body) : parse_device_request(body);
+    // Property posts are the one request whose params are flat scalars as a
+    // rule (events nest theirs, replies to calls need the rest of the
+    // object): only they try the flat reader first.
+    auto req =
+        t.kind == Uplink::PropertyPost ? parse_device_request(body) : parse_alink_request(body);
     if (!req) {
         // Nothing to echo: the reply still tells the developer what is wrong.
         u.request.ack = true;
