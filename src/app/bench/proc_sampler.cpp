@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -63,6 +65,45 @@ std::optional<std::uint64_t> parse_status_rss_kb(std::string_view status) {
     return to_u64(rest.substr(0, rest.find_first_not_of("0123456789")));
 }
 
+std::optional<std::uint64_t> parse_schedstat_run_ns(std::string_view schedstat) {
+    return to_u64(schedstat.substr(0, schedstat.find(' ')));
+}
+
+namespace {
+
+// Fills the per-thread figures, or leaves them empty if any thread's
+// statistics cannot be read.
+void sample_threads(const std::string& base, ProcSample& s) {
+    std::error_code ec;
+    std::filesystem::directory_iterator dir(base + "/task", ec);
+    if (ec) return;
+    std::uint64_t total = 0;
+    std::vector<pid_t> threads;
+    for (const auto& entry : dir) {
+        const auto name = entry.path().filename().string();
+        auto tid = to_u64(name);
+        auto text = slurp(entry.path().string() + "/schedstat");
+        // A thread that ended while being listed no longer counts.
+        if (!text) continue;
+        auto ns = parse_schedstat_run_ns(*text);
+        if (!tid || !ns) return;
+        total += *ns;
+        threads.push_back(static_cast<pid_t>(*tid));
+    }
+    std::sort(threads.begin(), threads.end());
+    s.thread_cpu_ns = total;
+    s.threads = std::move(threads);
+}
+
+}  // namespace
+
+double cpu_us_between(const ProcSample& before, const ProcSample& after) {
+    if (!before.threads.empty() && before.threads == after.threads &&
+        after.thread_cpu_ns >= before.thread_cpu_ns)
+        return static_cast<double>(after.thread_cpu_ns - before.thread_cpu_ns) / 1000.0;
+    return static_cast<double>(after.cpu_us) - static_cast<double>(before.cpu_us);
+}
+
 std::optional<ProcSample> sample_process(pid_t pid) {
     const std::string base = "/proc/" + std::to_string(pid);
     auto stat = slurp(base + "/stat");
@@ -72,7 +113,11 @@ std::optional<ProcSample> sample_process(pid_t pid) {
     auto rss = parse_status_rss_kb(*status);
     if (!ticks || !rss) return std::nullopt;
     const auto hz = static_cast<std::uint64_t>(sysconf(_SC_CLK_TCK));
-    return ProcSample{*ticks * 1'000'000 / (hz ? hz : 100), *rss};
+    ProcSample s;
+    s.cpu_us = *ticks * 1'000'000 / (hz ? hz : 100);
+    s.rss_kb = *rss;
+    sample_threads(base, s);
+    return s;
 }
 
 }  // namespace ts::app::bench

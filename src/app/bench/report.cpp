@@ -77,12 +77,11 @@ void add_broker(Report& r, const std::optional<ProcSample>& before,
         r.results["broker_rss_kb"] = nullptr;
         return;
     }
-    const auto cpu = after->cpu_us - before->cpu_us;
-    r.results["broker_cpu_us"] = cpu;
-    r.results[per_key] = delivered
-                             ? nlohmann::ordered_json(round_to(
-                                   static_cast<double>(cpu) / static_cast<double>(delivered), 3))
-                             : nlohmann::ordered_json(nullptr);
+    const double cpu = cpu_us_between(*before, *after);
+    r.results["broker_cpu_us"] = std::llround(cpu);
+    r.results[per_key] =
+        delivered ? nlohmann::ordered_json(round_to(cpu / static_cast<double>(delivered), 3))
+                  : nlohmann::ordered_json(nullptr);
     r.results["broker_rss_kb"] = after->rss_kb;
     r.results["broker_rss_kb_at_start"] = before->rss_kb;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -136,6 +137,37 @@ TEST(BenchProc, SamplesItself) {
     auto s = sample_process(::getpid());
     ASSERT_TRUE(s);
     EXPECT_GT(s->rss_kb, 0u);
+    ASSERT_FALSE(s->threads.empty());
+    EXPECT_TRUE(std::binary_search(s->threads.begin(), s->threads.end(), ::getpid()));
+    EXPECT_GT(s->thread_cpu_ns, 0u);
+}
+
+TEST(BenchProc, ThreadRunTimeCountsWhenTheSameThreadsRan) {
+    EXPECT_EQ(*parse_schedstat_run_ns("201597509 24426140 572\n"), 201597509u);
+    EXPECT_FALSE(parse_schedstat_run_ns("x 1 2"));
+
+    ProcSample a, b;
+    a.cpu_us = 10'000;
+    b.cpu_us = 20'000;
+    a.threads = b.threads = {7, 9};
+    a.thread_cpu_ns = 1'000'000;
+    b.thread_cpu_ns = 13'345'678;
+    EXPECT_DOUBLE_EQ(cpu_us_between(a, b), 12'345.678);
+    // A thread came or went: its time is not in both sums, the ticks are.
+    b.threads = {7, 9, 11};
+    EXPECT_DOUBLE_EQ(cpu_us_between(a, b), 10'000);
+    a.threads = b.threads = {};
+    EXPECT_DOUBLE_EQ(cpu_us_between(a, b), 10'000);
+}
+
+TEST(BenchProc, SeesItsOwnWork) {
+    auto before = sample_process(::getpid());
+    ASSERT_TRUE(before);
+    volatile std::uint64_t x = 0;
+    for (std::uint64_t i = 0; i < 50'000'000; ++i) x = x + i;
+    auto after = sample_process(::getpid());
+    ASSERT_TRUE(after);
+    EXPECT_GT(cpu_us_between(*before, *after), 0.0);
 }
 
 // A thousand paced clients that connect at once must not all send in the
