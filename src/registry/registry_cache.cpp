@@ -29,8 +29,8 @@ RegistryCache::DevicePtr RegistryCache::find_device(std::string_view pk,
     std::shared_lock lock(mutex_);
     const auto p = products_.find(pk);
     if (p == products_.end()) return nullptr;
-    const auto d = p->second.devices.find(dn);
-    return d == p->second.devices.end() ? nullptr : d->second;
+    const auto* d = p->second.find(dn);
+    return d ? *d : nullptr;
 }
 
 std::shared_ptr<const std::vector<TopicClass>> RegistryCache::topic_classes(
@@ -104,13 +104,17 @@ void RegistryCache::put_device(Device device) {
     std::unique_lock lock(mutex_);
     const auto it = products_.find(ptr->product_key);
     if (it == products_.end()) return;
-    it->second.devices.insert_or_assign(ptr->device_name, std::move(ptr));
+    auto& entry = it->second;
+    const auto [at, added] = entry.devices.insert_or_assign(ptr->device_name, std::move(ptr));
+    if (added) entry.by_name.emplace(at->first, &at->second);
 }
 
 void RegistryCache::erase_device(const std::string& pk, const std::string& dn) {
     std::unique_lock lock(mutex_);
     const auto it = products_.find(pk);
-    if (it != products_.end()) it->second.devices.erase(dn);
+    if (it == products_.end()) return;
+    it->second.by_name.erase(dn);
+    it->second.devices.erase(dn);
 }
 
 RegistryCache::DevicePtr RegistryCache::update_device(std::string_view pk, std::string_view dn,
@@ -118,11 +122,11 @@ RegistryCache::DevicePtr RegistryCache::update_device(std::string_view pk, std::
     std::unique_lock lock(mutex_);
     const auto p = products_.find(pk);
     if (p == products_.end()) return nullptr;
-    const auto d = p->second.devices.find(dn);
-    if (d == p->second.devices.end()) return nullptr;
-    auto copy = std::make_shared<Device>(*d->second);
+    auto* d = p->second.find(dn);
+    if (!d) return nullptr;
+    auto copy = std::make_shared<Device>(**d);
     change(*copy);
-    d->second = copy;
+    *d = copy;
     return copy;
 }
 
