@@ -53,9 +53,6 @@ Result<RegistryStore> RegistryStore::open(const std::string& path, std::string_v
     }
     RegistryStore s(std::move(*db), std::move(*box));
     if (auto r = s.check_master_key(); !r) return unexpected(r.error());
-    if (auto r = s.db_.exec("UPDATE registry_devices SET online = 0 WHERE online <> 0"); !r) {
-        return fail(r.error());
-    }
     return s;
 }
 
@@ -150,19 +147,27 @@ Result<void> RegistryStore::insert_devices(const std::vector<Device>& devices) {
     // Prepared once: a batch holds up to 10,000 rows.
     auto st = db_.prepare(
         "INSERT INTO registry_devices (product_key, device_name, device_secret, enabled, "
-        "created_time, first_online_time, last_online_time, ip_address, firmware_version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "created_time, firmware_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!st) return fail(st.error());
+    auto activity = db_.prepare(
+        "INSERT INTO registry_device_activity (product_key, device_name, first_online_time, "
+        "last_online_time, ip_address) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!activity) return fail(activity.error());
     for (const auto& d : devices) {
         auto sealed = box_.seal(d.device_secret, device_secret_aad(d.product_key, d.device_name));
         if (!sealed) return unexpected(sealed.error());
         if (auto r = st->bind_all(d.product_key, d.device_name, Blob{*sealed}, d.enabled,
-                                  d.created_time, d.first_online_time, d.last_online_time,
-                                  d.ip_address, d.firmware_version);
+                                  d.created_time, d.firmware_version);
             !r) {
             return fail(r.error());
         }
         if (auto r = st->run(); !r) return fail(r.error());
+        if (auto r = activity->bind_all(d.product_key, d.device_name, d.first_online_time,
+                                        d.last_online_time, d.ip_address);
+            !r) {
+            return fail(r.error());
+        }
+        if (auto r = activity->run(); !r) return fail(r.error());
         if (auto r = insert_tags(d.product_key, d.device_name, d.tags); !r) return r;
     }
     if (auto r = tx->commit(); !r) return fail(r.error());
@@ -170,7 +175,7 @@ Result<void> RegistryStore::insert_devices(const std::vector<Device>& devices) {
 }
 
 Result<void> RegistryStore::delete_device(const std::string& pk, const std::string& dn) {
-    // Tags go by ON DELETE CASCADE.
+    // Tags and activity go by ON DELETE CASCADE.
     return run("DELETE FROM registry_devices WHERE product_key = ?1 AND device_name = ?2", pk, dn);
 }
 
@@ -219,11 +224,11 @@ Result<void> RegistryStore::write_status(const std::vector<StatusRecord>& record
     if (!tx) return fail(tx.error());
     // A device deleted since the record was queued simply matches no row.
     auto st = db_.prepare(
-        "UPDATE registry_devices SET online = ?3, first_online_time = ?4, last_online_time = ?5, "
-        "ip_address = ?6 WHERE product_key = ?1 AND device_name = ?2");
+        "UPDATE registry_device_activity SET first_online_time = ?3, last_online_time = ?4, "
+        "ip_address = ?5 WHERE product_key = ?1 AND device_name = ?2");
     if (!st) return fail(st.error());
     for (const auto& r : records) {
-        if (auto b = st->bind_all(r.product_key, r.device_name, r.online, r.first_online_time,
+        if (auto b = st->bind_all(r.product_key, r.device_name, r.first_online_time,
                                   r.last_online_time, r.ip_address);
             !b) {
             return fail(b.error());

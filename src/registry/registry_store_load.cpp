@@ -107,9 +107,11 @@ Result<RegistrySnapshot> RegistryStore::load() {
     if (!st) return fail(st.error());
 
     auto devices = db_.prepare(
-        "SELECT product_key, device_name, device_secret, enabled, created_time, "
-        "first_online_time, last_online_time, ip_address, firmware_version "
-        "FROM registry_devices ORDER BY product_key, device_name");
+        "SELECT d.product_key, d.device_name, d.device_secret, d.enabled, d.created_time, "
+        "coalesce(a.first_online_time, 0), coalesce(a.last_online_time, 0), "
+        "coalesce(a.ip_address, ''), d.firmware_version "
+        "FROM registry_devices d LEFT JOIN registry_device_activity a "
+        "USING (product_key, device_name) ORDER BY d.product_key, d.device_name");
     if (!devices) return fail(devices.error());
     st = store::sqlite::for_each_row(*devices, [&](const Statement& row) {
         Device d;

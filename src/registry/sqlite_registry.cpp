@@ -8,8 +8,7 @@ namespace ts::registry {
 namespace {
 
 StatusRecord record_of(const Device& d) {
-    return {d.product_key,       d.device_name,      d.online,
-            d.first_online_time, d.last_online_time, d.ip_address};
+    return {d.product_key, d.device_name, d.first_online_time, d.last_online_time, d.ip_address};
 }
 
 }  // namespace
@@ -73,10 +72,8 @@ void SqliteRegistry::mark_online(const std::string& pk, const std::string& dn,
 
 void SqliteRegistry::mark_offline(const std::string& pk, const std::string& dn,
                                   std::int64_t /*time_ms*/) {
-    cache_.update_device(pk, dn, [&](Device& d) {
-        d.online = false;
-        status_.enqueue(record_of(d));
-    });
+    // Nothing stored changes: the online flag lives in the cache only.
+    cache_.update_device(pk, dn, [&](Device& d) { d.online = false; });
 }
 
 void SqliteRegistry::set_listener(std::function<void(const DeviceEvent&)> listener) {

@@ -1,7 +1,7 @@
 #pragma once
-// Connection state written behind: mark_online/mark_offline run on the
-// broker's event loops and must not wait for the disk, so they hand a record
-// to this writer and return. One thread commits what has accumulated as one
+// Connection state written behind: mark_online runs on the broker's event
+// loops and must not wait for the disk, so it hands a record to this writer
+// and returns. One thread commits what has accumulated as one
 // transaction, at most every kGather (a flush does not wait for it); records
 // for the same device coalesce to the latest.
 #include <condition_variable>
@@ -17,11 +17,12 @@
 
 namespace ts::registry {
 
-// A device's whole connection state, so the latest record alone is enough.
+// What is stored of a device's connection state, whole, so the latest
+// record alone is enough. Whether it is online now is not stored: no
+// connection survives a restart.
 struct StatusRecord {
     std::string product_key;
     std::string device_name;
-    bool online = false;
     std::int64_t first_online_time = 0;
     std::int64_t last_online_time = 0;
     std::string ip_address;

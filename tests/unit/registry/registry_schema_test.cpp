@@ -92,5 +92,39 @@ TEST_F(RegistryUpgrade, FromMigrationOneProductsAreStrict) {
     EXPECT_EQ(registry_version(db_path()), registry_migrations().back().version);
 }
 
+// Before migration 3 the connection state sat in the device row, online
+// flag included; it moves to a table of its own and the flag is dropped.
+TEST_F(RegistryUpgrade, ConnectionStateMovesOutOfTheDeviceRow) {
+    write_v1_registry(db_path());
+    ASSERT_FALSE(HasFatalFailure());
+    {
+        auto db = Database::open(db_path());
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE(
+            store::apply_migrations(*db, kRegistryComponent, registry_migrations().first(2)));
+        ASSERT_TRUE(
+            db->exec("UPDATE registry_devices SET online = 1, first_online_time = 1700000000000, "
+                     "last_online_time = 1700000000500, ip_address = '10.1.2.3'"));
+    }
+    reopen();
+    EXPECT_EQ(registry_version(db_path()), registry_migrations().back().version);
+    auto d = reg_->find_device(kPk, "dev1");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->device_secret, kDeviceSecret);
+    EXPECT_EQ(d->first_online_time, 1'700'000'000'000);
+    EXPECT_EQ(d->last_online_time, 1'700'000'000'500);
+    EXPECT_EQ(d->ip_address, "10.1.2.3");
+    EXPECT_EQ(d->status(), DeviceStatus::Offline);  // no connection survives a restart
+
+    // The moved row takes new connections, and keeps them.
+    reg_->mark_online(std::string(kPk), "dev1", "10.9.9.9", 1'800'000'000'000);
+    reopen();
+    d = reg_->find_device(kPk, "dev1");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->first_online_time, 1'700'000'000'000);
+    EXPECT_EQ(d->last_online_time, 1'800'000'000'000);
+    EXPECT_EQ(d->ip_address, "10.9.9.9");
+}
+
 }  // namespace
 }  // namespace ts::registry

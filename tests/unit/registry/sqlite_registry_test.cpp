@@ -313,6 +313,24 @@ TEST_F(RegistryTest, ConnectionStateIsWrittenBehindAndSurvivesReopen) {
     EXPECT_EQ(reg_->find_device(p.product_key, "dev2")->status(), DeviceStatus::Inactive);
 }
 
+TEST_F(RegistryTest, ADeviceCreatedAgainStartsInactive) {
+    auto p = make_product();
+    ASSERT_TRUE(reg_->register_device(p.product_key, "dev1"));
+    reg_->mark_online(p.product_key, "dev1", "10.0.0.7", 1000);
+    reg_->mark_offline(p.product_key, "dev1", 1500);
+    reopen();  // written: the row the new device must not inherit
+    ASSERT_TRUE(reg_->delete_device(p.product_key, "dev1"));
+    ASSERT_TRUE(reg_->register_device(p.product_key, "dev1"));
+    auto d = reg_->find_device(p.product_key, "dev1");
+    EXPECT_EQ(d->status(), DeviceStatus::Inactive);
+    reopen();
+    d = reg_->find_device(p.product_key, "dev1");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->status(), DeviceStatus::Inactive);
+    EXPECT_EQ(d->last_online_time, 0);
+    EXPECT_EQ(d->ip_address, "");
+}
+
 TEST_F(RegistryTest, ManagementWritesKeepConnectionState) {
     auto p = make_product();
     ASSERT_TRUE(reg_->register_device(p.product_key, "dev1"));

@@ -15,7 +15,6 @@ StatusRecord record(std::string pk, std::string dn, std::int64_t t) {
     StatusRecord r;
     r.product_key = std::move(pk);
     r.device_name = std::move(dn);
-    r.online = true;
     r.last_online_time = t;
     return r;
 }
