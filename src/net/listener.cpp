@@ -106,6 +106,22 @@ public:
         if (ec) return ec;
         acceptor_.bind(ep, ec);
         if (ec) return ec;
+        // Accepted sockets inherit TCP_NODELAY from the listening one: no
+        // setsockopt per connection.
+        acceptor_.set_option(tcp::no_delay(true), ec);
+        if (ec) return ec;
+        // Every client speaks first (CONNECT, ClientHello, an HTTP upgrade),
+        // so a connection is handed over once its first bytes are in: one
+        // wake-up and a read that finds data, instead of an accept, a read
+        // that finds nothing and another wake-up (10 % of the platform's CPU
+        // per connect). The kernel hands over a silent client when its
+        // deferral (1 s) ends; the CONNECT timeout then applies as before.
+        if (ctx_->opts.defer_accept) {
+            int defer_s = 1;
+            if (::setsockopt(acceptor_.native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_s,
+                             sizeof defer_s) != 0)
+                return error_code(errno, boost::system::system_category());
+        }
         acceptor_.listen(tcp::socket::max_listen_connections, ec);
         if (ec) return ec;
         // accept4() below must find the backlog empty rather than block.
@@ -191,8 +207,6 @@ private:
         std::memcpy(ep.data(), &addr, len);
         ep.resize(len);
         detail::Peer peer = detail::peer_from(ep);
-        int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls) {
             int error = 0;
             auto t = detail::make_tcp_transport(io_, fd, std::move(peer), error);

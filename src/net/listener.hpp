@@ -39,6 +39,10 @@ struct ListenerOptions {
     std::chrono::milliseconds handshake_timeout{
         10000};  // TLS + WS handshake must finish within this
     std::size_t max_websocket_message = 16 * 1024 * 1024;
+    // Hand a connection over only once its first bytes have arrived
+    // (TCP_DEFER_ACCEPT): MQTT, TLS and WebSocket clients all speak first.
+    // A client that stays silent is handed over after about a second.
+    bool defer_accept = true;
 };
 
 // Accepts connections on every given io_context: one acceptor per io_context

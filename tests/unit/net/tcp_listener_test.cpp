@@ -7,7 +7,10 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -30,7 +33,25 @@ ListenerOptions tcp_options() {
     o.bind_address = "127.0.0.1";
     o.port = 0;
     o.kind = ListenerOptions::Kind::Tcp;
+    // Most tests here connect and wait for the accept before sending.
+    o.defer_accept = false;
     return o;
+}
+
+// The server's end of the connection whose client end is `client`, found
+// among this process's descriptors.
+int server_end_of(const tcp::socket& client) {
+    const auto mine = client.local_endpoint();
+    const auto theirs = client.remote_endpoint();
+    for (int fd = 3; fd < 4096; ++fd) {
+        sockaddr_in local{}, peer{};
+        socklen_t ll = sizeof local, pl = sizeof peer;
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
+        if (local.sin_family != AF_INET || ntohs(local.sin_port) != theirs.port()) continue;
+        if (ntohs(peer.sin_port) == mine.port()) return fd;
+    }
+    return -1;
 }
 
 tcp::socket connect_to(boost::asio::io_context& io, std::uint16_t port) {
@@ -110,6 +131,57 @@ TEST(TcpListener, EachTransportNamesItsOwnPeer) {
     std::lock_guard lock(m);
     EXPECT_EQ(seen, ports);
     for (const auto& a : addresses) EXPECT_EQ(a, "127.0.0.1");
+    (*listener)->stop();
+}
+
+// Small MQTT packets (PUBACK, PINGRESP) must leave at once, not wait for
+// Nagle's algorithm; accepted sockets inherit the option from the listener.
+TEST(TcpListener, AcceptedSocketsSendWithoutDelay) {
+    test::EventLoops loops(1);
+    std::atomic<int> accepted{0};
+    std::vector<std::unique_ptr<Transport>> kept;
+    auto listener = Listener::start(loops.contexts(), tcp_options(),
+                                    [&](std::size_t, std::unique_ptr<Transport> t) {
+                                        kept.push_back(std::move(t));
+                                        ++accepted;
+                                    });
+    ASSERT_TRUE(listener) << listener.error().message;
+    boost::asio::io_context client_io;
+    auto client = connect_to(client_io, (*listener)->port());
+    ASSERT_TRUE(test::eventually([&] { return accepted == 1; }));
+    const int fd = server_end_of(client);
+    ASSERT_GE(fd, 0);
+    int nodelay = 0;
+    socklen_t len = sizeof nodelay;
+    ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len), 0);
+    EXPECT_NE(nodelay, 0);
+    test::run_on(loops.io(0), [&] { kept.clear(); });
+}
+
+// With deferred accept a client that speaks first is handed over with its
+// bytes, and one that stays silent is still handed over, a little later.
+TEST(TcpListener, DeferredAcceptHandsOverSpeakersAndSilentClients) {
+    test::EventLoops loops(1);
+    auto opts = tcp_options();
+    opts.defer_accept = true;
+    std::atomic<int> accepted{0};
+    auto listener =
+        Listener::start(loops.contexts(), opts, [&](std::size_t, std::unique_ptr<Transport> t) {
+            ++accepted;
+            std::make_shared<test::Echo>(std::move(t))->start();
+        });
+    ASSERT_TRUE(listener) << listener.error().message;
+    boost::asio::io_context client_io;
+    auto speaker = connect_to(client_io, (*listener)->port());
+    const std::string msg = "CONNECT";
+    boost::asio::write(speaker, boost::asio::buffer(msg));
+    std::string back(msg.size(), '\0');
+    boost::asio::read(speaker, boost::asio::buffer(back));
+    EXPECT_EQ(back, msg);
+    EXPECT_EQ(accepted.load(), 1);
+
+    auto silent = connect_to(client_io, (*listener)->port());
+    EXPECT_TRUE(test::eventually([&] { return accepted == 2; }, 10s));
     (*listener)->stop();
 }
 
