@@ -9,11 +9,12 @@
 #include <memory>
 #include <thread>
 
-#include "app/bench/connection.hpp"
+#include "app/bench/held_connection.hpp"
 #include "app/bench/report.hpp"
 #include "app/bench/run_state.hpp"
 #include "app/bench/scenarios.hpp"
 #include "app/bench/workers.hpp"
+#include "mqtt/codec.hpp"
 
 namespace ts::app::bench {
 
@@ -21,20 +22,19 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
 
 struct ConnectWorker;
 
-class Client final : public Connection::Handler {
+class Client final : public HeldConnection::Handler {
 public:
     Client(ConnectWorker& w, asio::io_context& ioc, const asio::ip::tcp::endpoint& broker,
-           const asio::ip::address& source, mqtt::Connect connect)
-        // CONNACK and PINGRESP are all that arrive: a tiny read buffer keeps
-        // a hundred thousand clients cheap.
-        : conn(ioc, *this, broker, source, std::move(connect), 64), worker(w) {}
-    void on_connack(Connection& c) override;
-    void on_failed(Connection& c, const std::string& why) override;
+           const asio::ip::address& source, std::vector<std::uint8_t> connect)
+        : conn(ioc, *this, broker, source, std::move(connect)), worker(w) {}
+    void on_connack(HeldConnection& c) override;
+    void on_failed(HeldConnection& c, const std::string& why) override;
 
-    Connection conn;
+    HeldConnection conn;
     ConnectWorker& worker;
     Clock::time_point started{};
 };
@@ -61,7 +61,9 @@ struct ConnectWorker {
         if (stopping.load(std::memory_order_relaxed)) return;
         const auto index = next_index.fetch_add(1, std::memory_order_relaxed);
         if (index >= opts.clients) return;
-        auto connect = make_connect(opts, index, opts.keep_alive_s);
+        std::vector<std::uint8_t> connect;
+        mqtt::encode(make_connect(opts, index, opts.keep_alive_s), mqtt::ProtocolVersion::v311,
+                     connect);
         clients.push_back(std::make_unique<Client>(
             *this, ioc, broker, source_address(index, opts.source_addresses), std::move(connect)));
         auto& c = *clients.back();
@@ -95,11 +97,11 @@ struct ConnectWorker {
     }
 };
 
-void Client::on_connack(Connection&) {
+void Client::on_connack(HeldConnection&) {
     worker.connected_one(*this);
 }
 
-void Client::on_failed(Connection&, const std::string& why) {
+void Client::on_failed(HeldConnection&, const std::string& why) {
     // A held connection dropped later is a failure too, but no slot frees.
     if (conn.connected()) {
         bump(worker.failed);
