@@ -1,6 +1,6 @@
 #include "app/device_status.hpp"
 
-#include <ctime>
+#include <chrono>
 
 #include "thing/json_text.hpp"
 
@@ -18,29 +18,31 @@ void append_digits(std::string& out, int value, int width) {
 }
 
 // "yyyy-MM-dd{sep}HH:mm:ss.SSS{suffix}" for `ms` shifted by `offset_h` hours,
-// as a JSON string.
+// as a JSON string. Calendar arithmetic rather than gmtime_r(), which takes
+// the C library's time zone lock: four of these per connect and disconnect.
 void append_time(std::string& out, std::int64_t ms, int offset_h, char sep,
                  std::string_view suffix) {
-    // Whole seconds rounded down, so that a time before 1970 still reads
-    // as a valid clock time with its milliseconds.
-    std::time_t s =
-        static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000) + offset_h * 3600;
-    std::tm tm{};
-    gmtime_r(&s, &tm);
+    using namespace std::chrono;
+    // Floored, so that a time before 1970 still reads as a valid clock time
+    // with its milliseconds.
+    const sys_time<milliseconds> t{milliseconds{ms} + hours{offset_h}};
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
     out += '"';
-    append_digits(out, tm.tm_year + 1900, 4);
+    append_digits(out, static_cast<int>(ymd.year()), 4);
     out += '-';
-    append_digits(out, tm.tm_mon + 1, 2);
+    append_digits(out, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
     out += '-';
-    append_digits(out, tm.tm_mday, 2);
+    append_digits(out, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
     out += sep;
-    append_digits(out, tm.tm_hour, 2);
+    append_digits(out, static_cast<int>(hms.hours().count()), 2);
     out += ':';
-    append_digits(out, tm.tm_min, 2);
+    append_digits(out, static_cast<int>(hms.minutes().count()), 2);
     out += ':';
-    append_digits(out, tm.tm_sec, 2);
+    append_digits(out, static_cast<int>(hms.seconds().count()), 2);
     out += '.';
-    append_digits(out, static_cast<int>((ms % 1000 + 1000) % 1000), 3);
+    append_digits(out, static_cast<int>(hms.subseconds().count()), 3);
     out += suffix;
     out += '"';
 }
