@@ -18,6 +18,7 @@ cd "$ROOT"
 DURATION=${BENCH_DURATION:-5}
 WARMUP=${BENCH_WARMUP:-1}
 TS_PORT=${TS_PORT:-21883}
+TS_HTTP_PORT=${TS_HTTP_PORT:-28080}
 MQ_PORT=${MQ_PORT:-21884}
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
 OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
@@ -61,15 +62,18 @@ CONF
 # next run's subscribers and spoil its figures, and idle memory is measured
 # from a clean start.
 BROKER_PID=
-start_broker() {  # thingstead|mosquitto
+start_broker() {  # thingstead|mosquitto [http: Thingstead's REST API on too]
     rm -rf "$WORK/ts-data"
     if [ "$1" = thingstead ]; then
-        "$BIN" serve --allow-anonymous --data-dir "$WORK/ts-data" --bind 127.0.0.1 \
-            --mqtt-port "$TS_PORT" --ws-port 0 --tls-port 0 --http-port 0 --log-level warn \
-            >>"$WORK/thingstead.log" 2>&1 &
+        local http=0
+        [ "${2:-}" = http ] && http=$TS_HTTP_PORT
+        THINGSTEAD_ADMIN_TOKEN=bench "$BIN" serve --allow-anonymous --data-dir "$WORK/ts-data" \
+            --bind 127.0.0.1 --mqtt-port "$TS_PORT" --ws-port 0 --tls-port 0 \
+            --http-port "$http" --log-level warn >>"$WORK/thingstead.log" 2>&1 &
         BROKER_PID=$!
         PIDS+=("$BROKER_PID")
         wait_for_port "$TS_PORT"
+        [ "$http" = 0 ] || wait_for_port "$http"
     else
         "$MOSQUITTO" -c "$WORK/mosquitto.conf" >>"$WORK/mosquitto.log" 2>&1 &
         BROKER_PID=$!
@@ -175,6 +179,23 @@ for entry in "${SCENARIOS[@]}"; do
     run mosquitto "$MQ_PORT" "$BROKER_PID" "$name" "${args[@]}"
     stop_broker
 done
+
+# Devices signing in with Alibaba's scheme: Thingstead registers 10,000
+# devices through its API and checks every signature; mosquitto, which knows
+# nothing of them, lets the same CONNECTs in unchecked (allow_anonymous).
+SIGNED="connect --clients 10000 --concurrency 100 --source-addresses 4 --devices-csv $WORK/devices.csv"
+start_broker thingstead http
+export THINGSTEAD_SERVER=http://127.0.0.1:$TS_HTTP_PORT THINGSTEAD_TOKEN=bench
+PK=$("$BIN" product create --name bench-connect --json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["productKey"])')
+"$BIN" device batch --product "$PK" --count 10000 --csv "$WORK/devices.csv" >/dev/null
+read -r -a args <<<"$SIGNED"
+run thingstead "$TS_PORT" "$BROKER_PID" connect-signed-10k "${args[@]}"
+stop_broker
+start_broker mosquitto
+run mosquitto "$MQ_PORT" "$BROKER_PID" connect-signed-10k "${args[@]}"
+stop_broker
+sed -i "s#$WORK/devices.csv#DEVICES.csv#" "$COMMANDS"
 
 MACHINE_CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 export MACHINE_CPU MACHINE_NPROC=$(nproc) MACHINE_KERNEL=$(uname -r)

@@ -22,8 +22,12 @@ constexpr auto kRetryDelay = 200ms;
 // A fleet reconnecting at thousands per second made one small transaction
 // per wake-up of this thread: its commits were a quarter of the platform's
 // CPU per signed connect (docs/benchmarks-props.md). Records gathered for
-// this long share one commit; the cache is what readers see meanwhile.
-constexpr auto kGather = 50ms;
+// this long share one commit; the cache is what readers see meanwhile. A
+// commit rewrites most of the table's pages when a fleet connects (10,000
+// devices fill ~130), so longer batches make each record cheaper: 250 ms
+// instead of 50 saved ~1.7 of ~26 CPU-µs per signed connect. A crash loses
+// at most that much of the last-online times; shutdown writes them all.
+constexpr auto kGather = 250ms;
 
 std::string key_of(const std::string& pk, const std::string& dn) {
     return pk + '/' + dn;
