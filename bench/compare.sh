@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the same `thingstead bench` scenarios against Thingstead and Debian's
-# mosquitto, one broker at a time on this machine (loopback only), and
-# writes docs/benchmarks.md with the figures, the ratio, the machine and the
-# commands. Timings never gate anything: this is run by hand and the result
+# Runs the same `thingstead bench` scenarios against Thingstead, Debian's
+# mosquitto and the Aedes broker from npm (Node.js), one broker at a time on
+# this machine (loopback only), and writes docs/benchmarks.md with the
+# figures, the ratios, the machine and the commands. Timings never gate anything: this is run by hand and the result
 # committed.
 #
-#   bench/compare.sh               # ~13 minutes after the build (two rate bisections)
+#   bench/compare.sh               # ~20 minutes after the build (two rate bisections)
 #   BENCH_DURATION=10 bench/compare.sh
 #
 # Every step is bounded: each bench run has a fixed duration and a timeout,
@@ -20,12 +20,27 @@ WARMUP=${BENCH_WARMUP:-1}
 TS_PORT=${TS_PORT:-21883}
 TS_HTTP_PORT=${TS_HTTP_PORT:-28080}
 MQ_PORT=${MQ_PORT:-21884}
+AEDES_PORT=${AEDES_PORT:-21885}
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
 OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
 
 cmake --preset release >/dev/null
 cmake --build --preset release --target thingstead
 BIN=$ROOT/build/release/src/app/thingstead
+
+# Aedes comes from npm (bench/aedes/package-lock.json); without Node.js its
+# columns stay empty.
+BROKERS=(thingstead mosquitto)
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    if [ ! -d bench/aedes/node_modules/aedes ]; then
+        npm ci --prefix bench/aedes --no-audit --no-fund >/dev/null
+    fi
+    BROKERS+=(aedes)
+    AEDES_VERSION=$(node -p 'require("./bench/aedes/node_modules/aedes/package.json").version')
+else
+    echo "compare.sh: no Node.js here, Aedes is left out" >&2
+    AEDES_VERSION=
+fi
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -62,7 +77,7 @@ CONF
 # next run's subscribers and spoil its figures, and idle memory is measured
 # from a clean start.
 BROKER_PID=
-start_broker() {  # thingstead|mosquitto [http: Thingstead's REST API on too]
+start_broker() {  # thingstead|mosquitto|aedes [http: Thingstead's REST API on too]
     rm -rf "$WORK/ts-data"
     if [ "$1" = thingstead ]; then
         local http=0
@@ -74,12 +89,24 @@ start_broker() {  # thingstead|mosquitto [http: Thingstead's REST API on too]
         PIDS+=("$BROKER_PID")
         wait_for_port "$TS_PORT"
         [ "$http" = 0 ] || wait_for_port "$http"
-    else
+    elif [ "$1" = mosquitto ]; then
         "$MOSQUITTO" -c "$WORK/mosquitto.conf" >>"$WORK/mosquitto.log" 2>&1 &
         BROKER_PID=$!
         PIDS+=("$BROKER_PID")
         wait_for_port "$MQ_PORT"
+    else
+        node "$ROOT/bench/aedes/server.js" "$AEDES_PORT" >>"$WORK/aedes.log" 2>&1 &
+        BROKER_PID=$!
+        PIDS+=("$BROKER_PID")
+        wait_for_port "$AEDES_PORT"
     fi
+}
+port_of() {  # broker
+    case "$1" in
+        thingstead) echo "$TS_PORT" ;;
+        mosquitto) echo "$MQ_PORT" ;;
+        aedes) echo "$AEDES_PORT" ;;
+    esac
 }
 stop_broker() {
     kill "$BROKER_PID" 2>/dev/null || true
@@ -136,12 +163,12 @@ PY
 sweep() {  # broker name steps lo hi divisor args... (rate per publisher = total / divisor)
     local broker=$1 name=$2 steps=$3 lo=$4 hi=$5 divisor=$6
     shift 6
-    local best="" mid
+    local best="" mid lowest=$hi
     for _ in $(seq "$steps"); do
         mid=$(( (lo + hi) / 2 ))
+        [ "$mid" -lt "$lowest" ] && lowest=$mid
         start_broker "$broker"
-        local port=$TS_PORT; [ "$broker" = mosquitto ] && port=$MQ_PORT
-        run "$broker" "$port" "$BROKER_PID" "$name-step" "$@" --rate "$(( mid / divisor ))"
+        run "$broker" "$(port_of "$broker")" "$BROKER_PID" "$name-step" "$@" --rate "$(( mid / divisor ))"
         sed -i '$d' "$COMMANDS"  # one line per sweep, below
         stop_broker
         if sustains "$WORK/$broker-$name-step.json"; then
@@ -152,19 +179,22 @@ sweep() {  # broker name steps lo hi divisor args... (rate per publisher = total
             hi=$mid
         fi
     done
-    [ -n "$best" ] || echo '{}' >"$WORK/$broker-$name.json"
+    if [ -z "$best" ]; then
+        echo "{\"notes\": [\"no offered rate the bisection tried was sustained; the lowest was $lowest msg/s\"]}" \
+            >"$WORK/$broker-$name.json"
+    fi
     echo "thingstead bench $* --rate R --port PORT --broker-pid PID --duration $DURATION --json --warmup $WARMUP   # R bisected, $steps steps" >>"$COMMANDS"
     echo "== $broker $name: highest sustained rate found ${best:-none} (total offered msg/s)" >&2
 }
 SWEEPS=(
     # name|steps|low|high|divisor (publishers)|bench arguments
-    "fan-in-qos0-sustained|7|20000|1600000|100|fan-in --publishers 100 --subscribers 2 --qos 0"
+    "fan-in-qos0-sustained|7|5000|1600000|100|fan-in --publishers 100 --subscribers 2 --qos 0"
     "fan-out-1000-sustained|6|5|2000|1|fan-out --subscribers 1000 --qos 0 --source-addresses 2"
 )
 for entry in "${SWEEPS[@]}"; do
     IFS='|' read -r name steps lo hi divisor rest <<<"$entry"
     read -r -a args <<<"$rest"
-    for broker in thingstead mosquitto; do
+    for broker in "${BROKERS[@]}"; do
         sweep "$broker" "$name" "$steps" "$lo" "$hi" "$divisor" "${args[@]}"
     done
 done
@@ -172,17 +202,16 @@ done
 for entry in "${SCENARIOS[@]}"; do
     name=${entry%%|*}
     read -r -a args <<<"${entry#*|}"
-    start_broker thingstead
-    run thingstead "$TS_PORT" "$BROKER_PID" "$name" "${args[@]}"
-    stop_broker
-    start_broker mosquitto
-    run mosquitto "$MQ_PORT" "$BROKER_PID" "$name" "${args[@]}"
-    stop_broker
+    for broker in "${BROKERS[@]}"; do
+        start_broker "$broker"
+        run "$broker" "$(port_of "$broker")" "$BROKER_PID" "$name" "${args[@]}"
+        stop_broker
+    done
 done
 
 # Devices signing in with Alibaba's scheme: Thingstead registers 10,000
-# devices through its API and checks every signature; mosquitto, which knows
-# nothing of them, lets the same CONNECTs in unchecked (allow_anonymous).
+# devices through its API and checks every signature; mosquitto and Aedes,
+# which know nothing of them, let the same CONNECTs in unchecked.
 SIGNED="connect --clients 10000 --concurrency 100 --source-addresses 4 --devices-csv $WORK/devices.csv"
 start_broker thingstead http
 export THINGSTEAD_SERVER=http://127.0.0.1:$TS_HTTP_PORT THINGSTEAD_TOKEN=bench
@@ -192,15 +221,18 @@ PK=$("$BIN" product create --name bench-connect --json |
 read -r -a args <<<"$SIGNED"
 run thingstead "$TS_PORT" "$BROKER_PID" connect-signed-10k "${args[@]}"
 stop_broker
-start_broker mosquitto
-run mosquitto "$MQ_PORT" "$BROKER_PID" connect-signed-10k "${args[@]}"
-stop_broker
+for broker in "${BROKERS[@]:1}"; do
+    start_broker "$broker"
+    run "$broker" "$(port_of "$broker")" "$BROKER_PID" connect-signed-10k "${args[@]}"
+    stop_broker
+done
 sed -i "s#$WORK/devices.csv#DEVICES.csv#" "$COMMANDS"
 
 MACHINE_CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 export MACHINE_CPU MACHINE_NPROC=$(nproc) MACHINE_KERNEL=$(uname -r)
 export MACHINE_MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
-export MOSQUITTO_VERSION=$("$MOSQUITTO" -h 2>&1 | head -1)
+export MOSQUITTO_VERSION=$("$MOSQUITTO" -h 2>&1 | head -1) AEDES_VERSION
+export NODE_VERSION=$(node --version 2>/dev/null || echo none)
 export TS_VERSION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 export DURATION WARMUP WORK COMMANDS OUT
 python3 "$ROOT/bench/write_report.py"

@@ -9,7 +9,7 @@ import os
 
 WORK = os.environ["WORK"]
 OUT = os.environ["OUT"]
-BROKERS = ["thingstead", "mosquitto"]
+BROKERS = ["thingstead", "mosquitto", "aedes"]
 
 # scenario -> (title, [(label, json path, better: "higher"/"lower"/"")])
 LATENCY = [
@@ -66,7 +66,8 @@ SCENARIOS = [
       ("connect latency p99 (µs)", "connect_latency_us.p99", "lower"),
       ("broker CPU µs / connect", "broker_cpu_us_per_connect", "lower")]),
     ("connect-signed-10k",
-     "Connect, 10,000 devices signing in (Alibaba's scheme; mosquitto lets them in unchecked), "
+     "Connect, 10,000 devices signing in (Alibaba's scheme; mosquitto and Aedes let them in "
+     "unchecked), "
      "100 outstanding",
      [("connects/s", "connects_per_s", "higher"), ("failed", "failed", "lower"),
       ("not finished in time", "not_finished", "lower"),
@@ -125,7 +126,7 @@ def ratio(a, b):
 
 lines = []
 w = lines.append
-w("# Benchmarks: Thingstead and mosquitto")
+w("# Benchmarks: Thingstead, mosquitto and Aedes")
 w("")
 w("Written by `bench/compare.sh` (the tables and the machine); the observations at the end")
 w("are written by hand after a run. Timings never decide a test; they are measured by hand")
@@ -141,14 +142,21 @@ w(f"- Thingstead: release preset (`-O2 -g`), commit {os.environ.get('TS_VERSION'
   " `serve --allow-anonymous`, default threads (one per core), no TLS/WS/HTTP listeners")
 w(f"- mosquitto: Debian's `{os.environ.get('MOSQUITTO_VERSION', '?')}`, `persistence false`,"
   " `allow_anonymous true`, otherwise default limits (single-threaded)")
+aedes_version = os.environ.get("AEDES_VERSION") or ""
+if aedes_version:
+    w(f"- Aedes {aedes_version} (npm, `bench/aedes/`) on Node.js {os.environ.get('NODE_VERSION', '?')}:"
+      " its default in-memory persistence, no authentication (single-threaded)")
+else:
+    w("- Aedes: not run (no Node.js on this machine)")
 w(f"- Each measured window: {os.environ.get('DURATION')} s after a"
-  f" {os.environ.get('WARMUP')} s warm-up; one broker loaded at a time, both on loopback.")
+  f" {os.environ.get('WARMUP')} s warm-up; one broker loaded at a time, all on loopback.")
 w("- The load generator (`thingstead bench`, 2 threads) runs on the same 2 cores as the"
   " broker under test.")
 w("")
 w("## Results")
 w("")
-w("Ratio is Thingstead / mosquitto; the last column says which direction is better.")
+w("Ratios are Thingstead / mosquitto and Thingstead / Aedes; the last column says which")
+w("direction is better.")
 w("The first two tables come from a bisection of the offered rate (a fresh broker per step):")
 w("the highest rate at which nothing was lost and the consumers kept up (received ≥ 98 % of")
 w("sent in the window). The others load the broker flat out (overload) or at a fixed pace.")
@@ -157,13 +165,13 @@ for key, title, rows in SCENARIOS:
     w("")
     w(f"### {title}")
     w("")
-    w("| figure | Thingstead | mosquitto | ratio | better |")
-    w("| --- | ---: | ---: | ---: | --- |")
+    w("| figure | Thingstead | mosquitto | Aedes | vs mosquitto | vs Aedes | better |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for label, path, better in rows:
-        a, b = get(res["thingstead"], path), get(res["mosquitto"], path)
-        w(f"| {label} | {fmt(a)} | {fmt(b)} | {ratio(a, b)} | {better} |")
+        a, b, c = (get(res[broker], path) for broker in BROKERS)
+        w(f"| {label} | {fmt(a)} | {fmt(b)} | {fmt(c)} | {ratio(a, b)} | {ratio(a, c)} | {better} |")
     notes = [f"{b}: {n}" for b in BROKERS for n in res[b].get("notes", [])]
-    if not res["thingstead"] or not res["mosquitto"]:
+    if not res["thingstead"] or not res["mosquitto"] or (aedes_version and not res["aedes"]):
         notes.append("a run failed or produced no result (see compare.sh's output)")
     for n in notes:
         w(f"\n> {n}")
@@ -177,9 +185,10 @@ w("thingstead serve --allow-anonymous --data-dir $(mktemp -d) --bind 127.0.0.1 \
 w("    --mqtt-port PORT --ws-port 0 --tls-port 0 --http-port 0 --log-level warn")
 w("/usr/sbin/mosquitto -c mosquitto.conf   # listener PORT 127.0.0.1, allow_anonymous true,")
 w("                                        # persistence false, log_type error")
+w("node bench/aedes/server.js PORT          # Aedes on 127.0.0.1:PORT")
 w("```")
 w("")
-w("Load, the same for both brokers (`PORT` and `PID` are the broker's):")
+w("Load, the same for every broker (`PORT` and `PID` are the broker's):")
 w("")
 w("```")
 seen = []
