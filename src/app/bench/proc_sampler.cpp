@@ -79,10 +79,12 @@ void sample_threads(const std::string& base, ProcSample& s) {
     if (ec) return;
     std::uint64_t total = 0;
     std::vector<pid_t> threads;
-    for (const auto& entry : dir) {
-        const auto name = entry.path().filename().string();
+    // Stepped with an error code: the process may end while being listed.
+    for (; dir != std::filesystem::directory_iterator(); dir.increment(ec)) {
+        if (ec) return;
+        const auto name = dir->path().filename().string();
         auto tid = to_u64(name);
-        auto text = slurp(entry.path().string() + "/schedstat");
+        auto text = slurp(dir->path().string() + "/schedstat");
         // A thread that ended while being listed no longer counts.
         if (!text) continue;
         auto ns = parse_schedstat_run_ns(*text);
@@ -90,6 +92,7 @@ void sample_threads(const std::string& base, ProcSample& s) {
         total += *ns;
         threads.push_back(static_cast<pid_t>(*tid));
     }
+    if (ec) return;
     std::sort(threads.begin(), threads.end());
     s.thread_cpu_ns = total;
     s.threads = std::move(threads);
