@@ -277,6 +277,14 @@ def test_bench_props_errors_name_the_problem(platform):
     assert r.returncode == 1 and "refused the API token" in r.stderr, r.stderr
 
 
+def bench_report(*args, env=None):
+    """Runs `thingstead bench ARGS --json`; its report, once it exited 0."""
+    r = subprocess.run([_thingstead_bin(), "bench", *args, "--json"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
 # `thingstead bench connect` signed in as registered devices: from the CSV
 # `device batch --csv` writes, and registered by the bench itself.
 def test_bench_connect_signs_in_as_devices(platform, tmp_path):
@@ -287,12 +295,9 @@ def test_bench_connect_signs_in_as_devices(platform, tmp_path):
                        capture_output=True, text=True, timeout=30, env=cli_env(platform))
     assert r.returncode == 0, r.stderr
     for how in (["--devices-csv", str(csv)], ["--product", pk]):
-        r = subprocess.run([_thingstead_bin(), "bench", "connect", "--port", str(platform.port),
-                            "--clients", "4", "--concurrency", "2", "--duration", "10",
-                            "--broker-pid", str(platform.pid), "--json", *how],
-                           capture_output=True, text=True, timeout=60, env=cli_env(platform))
-        assert r.returncode == 0, r.stderr
-        rep = json.loads(r.stdout)
+        rep = bench_report("connect", "--port", str(platform.port), "--clients", "4",
+                           "--concurrency", "2", "--duration", "10",
+                           "--broker-pid", str(platform.pid), *how, env=cli_env(platform))
         assert rep["connected"] == 4 and rep["failed"] == 0, rep
         assert pk in rep["parameters"]["identity"], rep
     assert len(platform.api.get(f"/products/{pk}/devices").json["items"]) == 8
@@ -302,42 +307,27 @@ def test_bench_connect_signs_in_as_devices(platform, tmp_path):
 # every client connects, idle clients keep their connections alive with
 # PINGREQs past the keep-alive, and failures are counted and named.
 def test_bench_connect_and_idle_hold_their_clients(broker):
-    r = subprocess.run([_thingstead_bin(), "bench", "connect", "--port", str(broker.port),
-                        "--clients", "50", "--concurrency", "10", "--source-addresses", "2",
-                        "--broker-pid", str(broker.pid), "--json"],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    rep = json.loads(r.stdout)
+    rep = bench_report("connect", "--port", str(broker.port), "--clients", "50",
+                       "--concurrency", "10", "--source-addresses", "2",
+                       "--broker-pid", str(broker.pid))
     assert rep["connected"] == 50 and rep["failed"] == 0 and rep["not_finished"] == 0, rep
     assert rep["connect_latency_us"]["samples"] == 50, rep
     assert rep["broker_cpu_us_per_connect"] is not None, rep
 
     # Keep-alive 1 s held for 3.5 s: the broker drops a client silent for
     # 1.5 s, so only the pings keep these.
-    r = subprocess.run([_thingstead_bin(), "bench", "idle", "--port", str(broker.port),
-                        "--clients", "20", "--keepalive", "1", "--duration", "3.5",
-                        "--broker-pid", str(broker.pid), "--json"],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    rep = json.loads(r.stdout)
+    rep = bench_report("idle", "--port", str(broker.port), "--clients", "20",
+                       "--keepalive", "1", "--duration", "3.5", "--broker-pid", str(broker.pid))
     assert rep["connected"] == 20 and rep["dropped_while_idle"] == 0, rep
     assert rep["broker_kb_per_connection"] is not None, rep
 
 
 def test_bench_connect_names_why_clients_failed(platform):
     # Nothing listens on the port.
-    r = subprocess.run([_thingstead_bin(), "bench", "connect", "--port", str(free_port()),
-                        "--clients", "3", "--json"],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    rep = json.loads(r.stdout)
+    rep = bench_report("connect", "--port", str(free_port()), "--clients", "3")
     assert rep["connected"] == 0 and rep["failed"] == 3, rep
     assert any("Connection refused" in n for n in rep["notes"]), rep
     # The platform refuses anonymous clients.
-    r = subprocess.run([_thingstead_bin(), "bench", "connect", "--port", str(platform.port),
-                        "--clients", "3", "--json"],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    rep = json.loads(r.stdout)
+    rep = bench_report("connect", "--port", str(platform.port), "--clients", "3")
     assert rep["connected"] == 0 and rep["failed"] == 3, rep
     assert any("Bad User Name or Password" in n for n in rep["notes"]), rep
