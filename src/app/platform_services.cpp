@@ -35,6 +35,15 @@ std::string BrokerMetrics::prometheus_text() {
            t.messages_sent);
     metric("thingstead_mqtt_messages_dropped_total", "counter",
            "Messages dropped: full queues, slow subscribers, too large for a client.", t.dropped);
+    metric("thingstead_mqtt_connections_refused_total", "counter",
+           "Connections closed at accept: over the limits on connections not yet signed in.",
+           t.connections_refused);
+    metric("thingstead_mqtt_publishes_denied_total", "counter",
+           "PUBLISH packets refused by the topic rights.", t.publishes_denied);
+    metric("thingstead_mqtt_retained_refused_total", "counter",
+           "Retained messages not kept: payload, total or per-client limits.", t.retained_refused);
+    metric("thingstead_mqtt_retained_bytes", "gauge", "Bytes of retained topics and payloads.",
+           t.retained_bytes);
     metric("thingstead_mqtt_bytes_received_total", "counter", "Bytes read from MQTT clients.",
            t.bytes_received);
     metric("thingstead_mqtt_bytes_sent_total", "counter", "Bytes written to MQTT clients.",

@@ -21,6 +21,7 @@
 #include "broker/broker.hpp"
 #include "core/log.hpp"
 #include "net/listener.hpp"
+#include "registry/device_topics.hpp"
 #include "registry/registry.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_manager.hpp"
@@ -46,8 +47,16 @@ void act_on_registry_change(registry::Registry& reg, broker::Broker& broker,
                             thing::ThingService& thing) {
     reg.set_listener([&broker, &thing](const registry::DeviceEvent& e) {
         if (e.kind == registry::DeviceEvent::Kind::Enabled) return;
-        if (e.kind == registry::DeviceEvent::Kind::Deleted)
+        if (e.kind == registry::DeviceEvent::Kind::Deleted) {
             thing.forget_device(e.product_key, e.device_name);
+            // A device created later under the same name must not receive
+            // what was retained for (or by) this one.
+            broker.forget_retained(
+                [owner = device_session_key(e.product_key, e.device_name), pk = e.product_key,
+                 dn = e.device_name](const std::string& topic, const std::string& by) {
+                    return by == owner || registry::topic_names_device(topic, pk, dn);
+                });
+        }
         broker.disconnect_matching(
             [pk = e.product_key, dn = e.device_name](const broker::ClientIdentity& who) {
                 return who.kind == broker::ClientIdentity::Kind::Device && who.product_key == pk &&

@@ -11,6 +11,7 @@
 #include "broker/persistence.hpp"
 #include "broker/topic.hpp"
 #include "core/log.hpp"
+#include "core/log_text.hpp"
 
 namespace ts::broker {
 
@@ -29,8 +30,23 @@ ConnectResult refused(ReasonCode rc) {
 }
 }  // namespace
 
+namespace {
+RetainedLimits retained_limits(const BrokerConfig& c) {
+    RetainedLimits l;
+    l.max_payload = c.max_retained_payload;
+    l.max_messages = c.max_retained_messages;
+    l.max_bytes = c.max_retained_bytes;
+    l.max_per_owner = c.max_retained_per_client;
+    l.max_bytes_per_owner = c.max_retained_bytes_per_client;
+    return l;
+}
+}  // namespace
+
 Broker::Broker(BrokerConfig config, const Clock& clock, store::BrokerStateStore& store)
-    : config_(std::move(config)), clock_(clock), store_(store) {}
+    : config_(std::move(config)),
+      clock_(clock),
+      store_(store),
+      retained_(retained_limits(config_)) {}
 
 Broker::~Broker() = default;
 
@@ -41,6 +57,34 @@ void Broker::start(std::size_t threads) {
     housekeeping_timer_ = std::make_unique<boost::asio::steady_timer>(workers_[0]->ioc());
     arm_housekeeping();
     for (auto& w : workers_) w->start();
+}
+
+void Broker::start_driven(std::size_t workers) {
+    driven_ = true;
+    started_at_ = last_sys_ = clock_.now_ms();
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i)
+        workers_.push_back(std::make_unique<Worker>(*this, i));
+    for (auto& w : workers_) w->adopt_calling_thread();
+}
+
+std::size_t Broker::run_pending() {
+    std::size_t total = 0;
+    while (true) {
+        std::size_t ran = 0;
+        for (auto& w : workers_) {
+            w->ioc().restart();  // a context that ran out of work stays stopped until then
+            ran += w->ioc().poll();
+        }
+        if (ran == 0) return total;
+        total += ran;
+    }
+}
+
+void Broker::tick() {
+    for (auto& w : workers_) w->sweep();
+    run_pending();
+    housekeeping();
+    run_pending();
 }
 
 std::vector<boost::asio::io_context*> Broker::contexts() {
@@ -161,9 +205,15 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
     return result;
 }
 
-void Broker::route(const MessagePtr& msg, Session* must_reach) {
+void Broker::store_retained(const MessagePtr& msg, std::string_view owner) {
+    const auto outcome = retained_.set(msg, owner);
+    if (refused(outcome)) {
+        note_retain_refused(owner.empty() ? std::string_view("the platform") : owner, msg->topic,
+                            outcome);
+        return;
+    }
     // $SYS figures are recomputed after a restart, so they are not stored.
-    if (msg->retain && retained_.set(msg) && !msg->topic.starts_with("$SYS/")) {
+    if (outcome != RetainOutcome::Unchanged && !msg->topic.starts_with("$SYS/")) {
         if (msg->payload.empty()) {
             store_.delete_retained(msg->topic);
         } else {
@@ -177,6 +227,25 @@ void Broker::route(const MessagePtr& msg, Session* must_reach) {
             store_.put_retained(std::move(r));
         }
     }
+}
+
+void Broker::note_retain_refused(std::string_view who, std::string_view topic, RetainOutcome why) {
+    retained_refused_.fetch_add(1, std::memory_order_relaxed);
+    if (auto n = retained_refusal_log_.pass(clock_.now_ms()))
+        logger()->warn("not retained: {} from {} on {} ({} refused in the last interval)",
+                       to_string(why), log::text(who), log::text(topic), n);
+}
+
+std::size_t Broker::forget_retained(
+    const std::function<bool(const std::string& topic, const std::string& owner)>& match) {
+    auto topics = retained_.erase_if(match);
+    for (auto& t : topics)
+        if (!t.starts_with("$SYS/")) store_.delete_retained(std::move(t));
+    return topics.size();
+}
+
+void Broker::route(const MessagePtr& msg, Session* must_reach, std::string_view retain_owner) {
+    if (msg->retain) store_retained(msg, retain_owner);
     thread_local std::vector<Match> matches;
     matches.clear();
     bool any_sinks = false;
@@ -479,7 +548,10 @@ BrokerTotals Broker::totals() const {
         t.bytes_received += s.bytes_received.load(std::memory_order_relaxed);
         t.bytes_sent += s.bytes_sent.load(std::memory_order_relaxed);
         t.connections += s.connections.load(std::memory_order_relaxed);
+        t.connections_refused += s.connections_refused.load(std::memory_order_relaxed);
+        t.publishes_denied += s.publishes_denied.load(std::memory_order_relaxed);
     }
+    t.retained_refused = retained_refused_.load(std::memory_order_relaxed);
     {
         std::lock_guard reg(sessions_mutex_);
         t.sessions = sessions_.size();
@@ -489,6 +561,7 @@ BrokerTotals Broker::totals() const {
         t.subscriptions = index_.size();
     }
     t.retained = retained_.size();
+    t.retained_bytes = retained_.bytes();
     t.dropped = dropped_.load(std::memory_order_relaxed);
     return t;
 }
@@ -501,8 +574,9 @@ void Broker::stop() {
             w.for_each_connection([](const ConnectionPtr& c) { c->shutdown_close(); });
         });
     }
+    if (driven_) run_pending();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    while (std::chrono::steady_clock::now() < deadline) {
+    while (!driven_ && std::chrono::steady_clock::now() < deadline) {
         std::uint64_t open = 0;
         for (auto& w : workers_) open += w->stats().connections.load();
         if (open == 0) break;

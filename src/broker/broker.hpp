@@ -16,6 +16,7 @@
 
 #include "broker/authenticator.hpp"
 #include "broker/config.hpp"
+#include "broker/log_gate.hpp"
 #include "broker/message.hpp"
 #include "broker/message_sink.hpp"
 #include "broker/retained_store.hpp"
@@ -50,6 +51,17 @@ public:
     // Restores retained messages and persistent sessions from the store.
     Expected<void, Error> load();
     void start(std::size_t threads);
+    // In-process tests: starts `workers` workers without threads or timers.
+    // The caller runs what they have to do (run_pending) and the periodic
+    // work (tick) on its own thread, with the clock it gave the broker.
+    void start_driven(std::size_t workers);
+    // Driven mode: runs every worker's ready handlers until none is left;
+    // returns how many ran.
+    std::size_t run_pending();
+    // Driven mode: one round of the periodic work, as the timers would run
+    // it at the clock's time: each worker's sweep (keepalive, CONNECT
+    // timeouts), then housekeeping (will delays, session expiry, $SYS).
+    void tick();
     std::vector<boost::asio::io_context*> contexts();
     // Called on worker `thread_index`'s thread with a handshaken transport.
     void accept(std::size_t thread_index, std::unique_ptr<net::Transport> t);
@@ -86,13 +98,30 @@ public:
                            mqtt::QoS qos);
 
     const BrokerConfig& config() const { return config_; }
+    std::size_t worker_count() const { return workers_.size(); }
     const Clock& clock() const { return clock_; }
     BrokerTotals totals() const;
 
     // --- used by connections, on their own thread ---
     ConnectResult connect(const ConnectionPtr& conn, mqtt::Connect& c);
-    // Routes a publication to matching sessions; stores/clears it when retained.
-    void publish(const MessagePtr& msg) { route(msg, nullptr); }
+    // Routes a publication to matching sessions; stores/clears it when
+    // retained, as `retain_owner`'s (the publishing client's session key)
+    // within the retained limits: a message whose retention is refused is
+    // still routed, and counted.
+    void publish(const MessagePtr& msg, std::string_view retain_owner = {}) {
+        route(msg, nullptr, retain_owner);
+    }
+    // Whether a retained message of this size would be kept for `owner` now.
+    RetainOutcome check_retain(std::string_view topic, std::size_t payload_size,
+                               std::string_view owner) const {
+        return retained_.check(topic, payload_size, owner);
+    }
+    // Clears the retained messages `match` accepts (a deleted device's),
+    // from memory and the store; returns how many.
+    std::size_t forget_retained(
+        const std::function<bool(const std::string& topic, const std::string& owner)>& match);
+    // Counts a refused retention and logs it (one line per interval).
+    void note_retain_refused(std::string_view who, std::string_view topic, RetainOutcome why);
     // Adds a subscription and appends the retained messages it asks for to
     // `retained` (the caller delivers them after its SUBACK). Returns the
     // granted QoS or an error reason code.
@@ -154,7 +183,8 @@ public:
 private:
     // Delivers to every matching subscription, and to `must_reach` (if set)
     // whether or not one of its subscriptions matches.
-    void route(const MessagePtr& msg, Session* must_reach);
+    void route(const MessagePtr& msg, Session* must_reach, std::string_view retain_owner = {});
+    void store_retained(const MessagePtr& msg, std::string_view owner);
     // Moves the sink matches out of `matches` (none for a rule's own output).
     static void take_sinks(const Message& msg, std::vector<Match>& matches,
                            std::vector<std::shared_ptr<MessageSink>>& sinks);
@@ -203,8 +233,11 @@ private:
     std::unordered_set<SessionPtr> offline_;  // sessions kept while their client is away
 
     std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> retained_refused_{0};
+    LogGate retained_refusal_log_{10'000};
     std::atomic<std::uint64_t> next_client_number_{1};
     std::atomic<bool> stopping_{false};
+    bool driven_ = false;  // start_driven: no threads, no timers
 };
 
 }  // namespace ts::broker

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "broker/address_group.hpp"
 #include "broker/broker.hpp"
 #include "broker/worker.hpp"
 #include "core/log.hpp"
+#include "core/log_text.hpp"
 #include "net/tls_sniff.hpp"
 
 namespace ts::broker {
@@ -61,9 +63,33 @@ boost::asio::io_context& Connection::ioc() {
 }
 
 void Connection::start() {
+    worker_.assert_own_thread();
     connected_at_ = last_activity_ = broker().clock().now_ms();
+    if (!worker_.admit_pending(address_group(transport_->remote_address()))) {
+        close_now();
+        return;
+    }
+    pending_counted_ = true;
     read_target_ = kInitialReadBuffer;
     read_more();
+}
+
+void Connection::settle_pending() {
+    if (!pending_counted_) return;
+    pending_counted_ = false;
+    worker_.settle_pending(address_group(transport_->remote_address()));
+}
+
+// A partial packet's buffer grows with what arrives, never to the length its
+// header declares: a client that claims a megabyte and sends ten bytes must
+// not make the broker reserve a megabyte. It doubles (so a large packet
+// costs a logarithmic number of copies) up to the declared length.
+std::size_t Connection::partial_buffer_size(std::size_t held, std::size_t need,
+                                            std::size_t current) {
+    std::size_t size = std::max({current, held, kInitialReadBuffer});
+    if (held >= size) size = held * 2;
+    if (need > 0) size = std::min(size, std::max(need, held));
+    return size;
 }
 
 // The thread's read buffer, for transports that fill it only right before
@@ -136,6 +162,7 @@ bool Connection::first_bytes_acceptable(const std::uint8_t* data, std::size_t n)
 }
 
 void Connection::on_read(std::size_t n) {
+    worker_.assert_own_thread();
     if (closed_) return;
     if (!first_bytes_acceptable(rbuf_.data(), n)) return;
     const std::size_t offered = rbuf_.size() - rlen_;  // what the read was given
@@ -153,6 +180,7 @@ void Connection::on_read(std::size_t n) {
 // (a partial packet, or packets held while paused) is kept in rbuf_, which
 // the next reads then fill.
 void Connection::on_shared_read(std::size_t n) {
+    worker_.assert_own_thread();
     if (closed_) return;
     const std::uint8_t* data = shared_read_buffer().data();
     if (!first_bytes_acceptable(data, n)) return;
@@ -167,8 +195,9 @@ void Connection::on_shared_read(std::size_t n) {
         // end of one read goes on in the next, which must not be a sliver
         // (each read's packets are flushed to their subscribers together).
         const std::size_t left = n - used;
-        const std::size_t size =
-            std::max({left, need, std::min(n, kBusyReadBuffer), std::size_t{read_target_}});
+        std::size_t size =
+            std::max({left, std::min(n, kBusyReadBuffer), std::size_t{read_target_}});
+        size = partial_buffer_size(left, need, size);
         if (rbuf_.size() < size) std::vector<std::uint8_t>(size).swap(rbuf_);
         std::memcpy(rbuf_.data(), data + used, left);
         rlen_ = static_cast<std::uint32_t>(left);
@@ -217,8 +246,8 @@ bool Connection::process_packets() {
         std::memmove(rbuf_.data(), rbuf_.data() + pos, rlen_ - pos);
         rlen_ -= static_cast<std::uint32_t>(pos);
     }
-    // Room for the whole of a packet whose size is known.
-    if (need > rbuf_.size()) rbuf_.resize(std::max(need, kInitialReadBuffer));
+    // Room for more of a partial packet (read_more doubles a full buffer too).
+    if (need > rbuf_.size()) rbuf_.resize(partial_buffer_size(rlen_, need, rbuf_.size()));
     if (rbuf_.size() > kShrinkAbove && rlen_ < kInitialReadBuffer) {
         rbuf_.resize(kInitialReadBuffer);
         rbuf_.shrink_to_fit();
@@ -228,6 +257,7 @@ bool Connection::process_packets() {
 
 std::size_t Connection::handle_packets(const std::uint8_t* data, std::size_t len,
                                        std::size_t& need) {
+    worker_.assert_own_thread();
     // Whatever way this returns, the acknowledgements read are applied.
     struct AckFlush {
         Connection& c;
@@ -235,7 +265,12 @@ std::size_t Connection::handle_packets(const std::uint8_t* data, std::size_t len
     } ack_flush{*this};
     Broker::RunScope run_scope(broker());  // delivers the last run on every way out
     std::size_t pos = 0;
-    const std::uint32_t limit = broker().config().max_packet_size;
+    const auto& cfg = broker().config();
+    // Before sign-in only a CONNECT of modest size is read (the fixed header
+    // of a larger one is enough to refuse it).
+    const std::uint32_t limit = state_ == State::AwaitingConnect
+                                    ? std::min(cfg.max_packet_size, cfg.max_connect_packet_size)
+                                    : cfg.max_packet_size;
     while (!closed_ && state_ != State::Closing) {
         auto frame = mqtt::read_fixed_header({data + pos, len - pos}, limit);
         if (frame.status == mqtt::FrameStatus::Error) {
@@ -281,7 +316,7 @@ std::size_t Connection::handle_packets(const std::uint8_t* data, std::size_t len
 // ---- output ----
 
 void Connection::append_packet(const mqtt::Packet& p) {
-    std::lock_guard lock(out_mutex_);
+    MutexLock lock(out_mutex_);
     if (out_closed_) return;
     auto& o = output_locked();
     std::size_t before = o.out_arena.size();
@@ -340,7 +375,7 @@ bool Connection::send_publish(const Delivery& d, bool dup) {
     std::optional<mqtt::Publish> full;
     if (!plain) full = full_publish(d, dup);
 
-    std::lock_guard lock(out_mutex_);
+    MutexLock lock(out_mutex_);
     if (out_closed_) return false;
     if (d.qos == mqtt::QoS::AtMostOnce && out_bytes_ > broker().config().max_pending_output) {
         broker().count_dropped();
@@ -391,10 +426,11 @@ void Connection::schedule_flush_locked() {
 }
 
 void Connection::flush() {
+    worker_.assert_own_thread();
     if (closed_) return;
     Output* batch = nullptr;
     {
-        std::lock_guard lock(out_mutex_);
+        MutexLock lock(out_mutex_);
         flush_scheduled_ = false;
         if (writing_ || !output_ || output_->out_segments.empty()) {
             if (!writing_ && close_after_write_) {
@@ -436,6 +472,7 @@ void Connection::flush() {
 }
 
 void Connection::on_written(const boost::system::error_code& ec, std::size_t n) {
+    worker_.assert_own_thread();
     writing_ = false;
     if (ec) {
         if (!closed_) close_now();
@@ -444,13 +481,13 @@ void Connection::on_written(const boost::system::error_code& ec, std::size_t n) 
     WorkerStats::add(worker_.stats().bytes_sent, n);
     WorkerStats::add(worker_.stats().messages_sent, w_publishes_);
     // Not released while writing: the own thread alone resets the pointer.
-    auto& o = *output_;
+    auto& o = output_while_writing();
     o.w_segments.clear();
     o.w_arena.clear();
     if (o.w_arena.capacity() > kShrinkAbove) o.w_arena.shrink_to_fit();
     bool more;
     {
-        std::lock_guard lock(out_mutex_);
+        MutexLock lock(out_mutex_);
         more = !o.out_segments.empty();
     }
     if (more || close_after_write_) flush();
@@ -474,7 +511,7 @@ void Connection::release_idle_buffers() {
         return;
     }
     if (!buffers_held_ || writing_) return;
-    std::lock_guard lock(out_mutex_);
+    MutexLock lock(out_mutex_);
     if (output_ && !output_->out_segments.empty()) return;
     output_.reset();
     buffers_held_ = false;
@@ -484,8 +521,8 @@ void Connection::release_idle_buffers() {
 
 void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_view why) {
     if (closed_ || state_ == State::Closing) return;
-    logger()->info("client={} remote={} closing: {} ({})", client_id(),
-                   transport_->remote_address(), why, mqtt::to_string(reason));
+    logger()->info("client={} remote={} closing: {} ({})", log::text(client_id()),
+                   transport_->remote_address(), log::text(why, 200), mqtt::to_string(reason));
     if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::Connected) {
         append_packet(mqtt::Disconnect{reason, {}});
     } else if (notify && version_ == mqtt::ProtocolVersion::v5 &&
@@ -499,11 +536,12 @@ void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_vi
 }
 
 void Connection::close_now(bool graceful) {
+    worker_.assert_own_thread();
     if (closed_) return;
     closed_ = true;
     state_ = State::Closed;
     {
-        std::lock_guard lock(out_mutex_);
+        MutexLock lock(out_mutex_);
         out_closed_ = true;
         if (output_) {
             output_->out_segments.clear();
@@ -537,6 +575,7 @@ void Connection::shutdown_close() {
 }
 
 void Connection::check_timeouts(Millis now) {
+    worker_.assert_own_thread();
     if (closed_) return;
     release_idle_buffers();
     if (state_ == State::AwaitingConnect) {
@@ -563,6 +602,7 @@ void Connection::check_timeouts(Millis now) {
 
 void Connection::on_closed() {
     auto self = shared_from_this();  // the worker's may be the last reference
+    settle_pending();
     worker_.remove(this);
     if (session_) {
         WillPtr will;

@@ -14,7 +14,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include "broker/authenticator.hpp"
+#include "broker/log_gate.hpp"
 #include "broker/session.hpp"
+#include "core/thread_annotations.hpp"
 #include "mqtt/codec.hpp"
 #include "net/transport.hpp"
 
@@ -95,7 +97,7 @@ private:
 
     // Output. append_packet may be called from any thread.
     void append_packet(const mqtt::Packet& p);
-    void schedule_flush_locked();
+    void schedule_flush_locked() TS_REQUIRES(out_mutex_);
     void flush();
     void on_written(const boost::system::error_code& ec, std::size_t n);
     void release_idle_buffers();
@@ -110,6 +112,8 @@ private:
     // Packet handlers (connection_handlers.cpp).
     void on_connect(mqtt::Connect&& c);
     void on_publish(mqtt::Publish&& p);
+    // Answers a PUBLISH that is not routed (QoS 1/2), with `rc`.
+    void refuse_publish(const mqtt::Publish& p, mqtt::ReasonCode rc);
     void on_pub_response(const mqtt::PubResponse& r);
     void flush_acks();  // hands the acknowledgements read to the broker
     void on_subscribe(mqtt::Subscribe&& s);
@@ -121,6 +125,11 @@ private:
     // Adapts the next read's buffer to the traffic (a read of `n` bytes done
     // into `offered`).
     void size_next_read(std::size_t n, std::size_t offered);
+    // The size to give the read buffer for a partial packet: `held` bytes
+    // kept, `need` the packet's whole length once its header is read.
+    static std::size_t partial_buffer_size(std::size_t held, std::size_t need, std::size_t current);
+    // Out of the worker's count of connections not yet past CONNECT.
+    void settle_pending();
 
     Worker& worker_;  // its io_context is this connection's thread, its broker ours
     std::unique_ptr<net::Transport> transport_;
@@ -140,6 +149,10 @@ private:
         std::unordered_map<std::string, std::uint16_t> outbound;  // guarded by session mutex
     };
     std::unique_ptr<TopicAliases> aliases_;
+    // Denied publishes are logged once per interval per client; allocated
+    // with the first one (most clients never publish where they may not).
+    static constexpr Millis kDeniedLogInterval = 10'000;
+    std::unique_ptr<LogGate> denied_log_;
 
     // Output buffers: what is being filled (under out_mutex_) and the batch
     // being written (own thread). Allocated with the first packet and given
@@ -153,19 +166,23 @@ private:
         std::vector<std::uint8_t> w_arena;
         std::vector<Segment> w_segments;
     };
-    Output& output_locked();  // allocates; caller holds out_mutex_
-    std::mutex out_mutex_;
-    std::unique_ptr<Output> output_;
-    std::size_t out_bytes_ = 0;  // out_mutex_
+    Output& output_locked() TS_REQUIRES(out_mutex_);  // allocates
+    // The own thread's view of the output while a write is outstanding: the
+    // pointer is then not reset by anyone, and the batch being written is
+    // the own thread's alone.
+    Output& output_while_writing() TS_NO_THREAD_SAFETY_ANALYSIS { return *output_; }
+    Mutex out_mutex_;
+    std::unique_ptr<Output> output_ TS_GUARDED_BY(out_mutex_);
+    std::size_t out_bytes_ TS_GUARDED_BY(out_mutex_) = 0;
 
     // The small fields, together (largest first) so that they share words: an
     // idle connection's size is what the broker holds per device
     // (docs/benchmarks.md, idle memory). Who may touch each is said beside it.
-    std::uint32_t rlen_ = 0;           // own thread
-    std::uint32_t worker_slot_ = 0;    // own thread: the index in the worker's list
-    std::uint32_t read_target_ = 0;    // own thread: the next read's buffer, see kQuietReadBuffer
-    std::uint32_t w_publishes_ = 0;    // own thread
-    std::uint32_t out_publishes_ = 0;  // out_mutex_
+    std::uint32_t rlen_ = 0;         // own thread
+    std::uint32_t worker_slot_ = 0;  // own thread: the index in the worker's list
+    std::uint32_t read_target_ = 0;  // own thread: the next read's buffer, see kQuietReadBuffer
+    std::uint32_t w_publishes_ = 0;  // own thread
+    std::uint32_t out_publishes_ TS_GUARDED_BY(out_mutex_) = 0;
     // Limits the client announced in CONNECT (written before the session is
     // attached, read under the session lock afterwards).
     std::uint32_t client_max_packet_ = 0;  // 0: no limit beyond the protocol's
@@ -189,8 +206,9 @@ private:
     bool wrote_since_tick_ = false;   // own thread, see release_idle_buffers
     bool buffers_held_ = false;       // own thread: the output vectors may hold capacity
     bool close_after_write_ = false;  // own thread
-    bool flush_scheduled_ = false;    // out_mutex_
-    bool out_closed_ = false;         // out_mutex_
+    bool pending_counted_ = false;    // own thread: counted in the worker's pending connects
+    bool flush_scheduled_ TS_GUARDED_BY(out_mutex_) = false;
+    bool out_closed_ TS_GUARDED_BY(out_mutex_) = false;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

@@ -6,6 +6,7 @@
 #include "broker/topic.hpp"
 #include "broker/worker.hpp"
 #include "core/log.hpp"
+#include "core/log_text.hpp"
 
 namespace ts::broker {
 
@@ -64,6 +65,7 @@ void Connection::handle(mqtt::Packet&& packet) {
 
 void Connection::on_connect(mqtt::Connect&& c) {
     const auto& cfg = broker().config();
+    settle_pending();  // answered now, whatever the answer
     version_ = c.version == mqtt::ProtocolVersion::v5 ? mqtt::ProtocolVersion::v5
                                                       : mqtt::ProtocolVersion::v311;
     const bool v5 = version_ == mqtt::ProtocolVersion::v5;
@@ -187,27 +189,54 @@ void Connection::on_publish(mqtt::Publish&& p) {
     if (auto* auth = broker().authenticator(); auth && !auth->may_publish(*identity_, p.topic)) {
         // 5.0 says why in the acknowledgement; 3.1.1 has no way to, so the
         // message is acknowledged and dropped (spec 3.3.5), and logged.
-        logger()->info("client={} ({}) may not publish to {}: dropped", client_id(),
-                       identity_->name, p.topic);
-        auto rc =
-            version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized : ReasonCode::Success;
-        if (p.qos == mqtt::QoS::AtLeastOnce)
-            append_packet(mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, rc, {}});
-        else if (p.qos == mqtt::QoS::ExactlyOnce)
-            append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, rc, {}});
+        WorkerStats::add(worker_.stats().publishes_denied, 1);
+        if (!denied_log_) denied_log_ = std::make_unique<LogGate>(kDeniedLogInterval);
+        if (auto n = denied_log_->pass(broker().clock().now_ms()))
+            logger()->info(
+                "client={} ({}) may not publish to {}: dropped ({} denied in the last "
+                "interval)",
+                log::text(client_id()), log::text(identity_->name), log::text(p.topic), n);
+        refuse_publish(p, version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized
+                                                                : ReasonCode::Success);
         return;
     }
+    // A 5.0 client that asks for an acknowledgement hears that its message
+    // cannot be retained (and it is not routed); otherwise the message is
+    // routed and its retention refused there, counted and logged.
+    if (p.retain && !p.payload.empty() && version_ == mqtt::ProtocolVersion::v5 &&
+        p.qos != mqtt::QoS::AtMostOnce) {
+        if (auto why = broker().check_retain(p.topic, p.payload.size(), session_->client_id);
+            refused(why)) {
+            broker().note_retain_refused(session_->client_id, p.topic, why);
+            refuse_publish(p, ReasonCode::QuotaExceeded);
+            return;
+        }
+    }
     if (p.qos == mqtt::QoS::ExactlyOnce) {
-        if (!session_->inbound_qos2)
-            session_->inbound_qos2 = std::make_unique<std::vector<std::uint16_t>>();
-        auto& ids = *session_->inbound_qos2;  // touched by this thread only
-        if (std::find(ids.begin(), ids.end(), p.packet_id) != ids.end()) {
+        // The id is taken before the message is routed, under the session's
+        // lock: during a takeover the old connection may still be handling
+        // packets of the same session on another thread, and a resend must
+        // be routed once whichever connection it arrives on.
+        enum { Fresh, Resend, Full } seen = Fresh;
+        {
+            std::lock_guard lock(session_->mutex);
+            if (!session_->inbound_qos2)
+                session_->inbound_qos2 = std::make_unique<std::vector<std::uint16_t>>();
+            auto& ids = *session_->inbound_qos2;
+            if (std::find(ids.begin(), ids.end(), p.packet_id) != ids.end())
+                seen = Resend;
+            else if (ids.size() >= cfg.max_inflight)
+                seen = Full;
+            else
+                ids.push_back(p.packet_id);
+        }
+        if (seen == Resend) {
             // A resend of a message already routed: acknowledge again, route once.
             append_packet(
                 mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
             return;
         }
-        if (ids.size() >= cfg.max_inflight) {
+        if (seen == Full) {
             close_with(ReasonCode::ReceiveMaximumExceeded, true, "receive maximum exceeded");
             return;
         }
@@ -232,7 +261,7 @@ void Connection::on_publish(mqtt::Publish&& p) {
 
     {
         Broker::PublisherScope scope(this);  // over-full subscribers pause this client
-        broker().publish(msg);
+        broker().publish(msg, session_->client_id);
     }
     if (auto* tap = broker().message_tap(); tap && identity_->kind == ClientIdentity::Kind::Device)
         tap->on_device_message(*identity_, msg->topic, msg->payload);
@@ -241,19 +270,28 @@ void Connection::on_publish(mqtt::Publish&& p) {
         append_packet(
             mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, ReasonCode::Success, {}});
     } else if (p.qos == mqtt::QoS::ExactlyOnce) {
-        session_->inbound_qos2->push_back(p.packet_id);
         append_packet(
             mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, ReasonCode::Success, {}});
     }
 }
 
+void Connection::refuse_publish(const mqtt::Publish& p, ReasonCode rc) {
+    if (p.qos == mqtt::QoS::AtLeastOnce)
+        append_packet(mqtt::PubResponse{mqtt::PacketType::Puback, p.packet_id, rc, {}});
+    else if (p.qos == mqtt::QoS::ExactlyOnce)
+        append_packet(mqtt::PubResponse{mqtt::PacketType::Pubrec, p.packet_id, rc, {}});
+}
+
 void Connection::on_pub_response(const mqtt::PubResponse& r) {
     if (r.type == mqtt::PacketType::Pubrel) {
         bool known = false;
-        if (auto* ids = session_->inbound_qos2.get()) {
-            auto it = std::find(ids->begin(), ids->end(), r.packet_id);
-            known = it != ids->end();
-            if (known) ids->erase(it);
+        {
+            std::lock_guard lock(session_->mutex);  // see on_publish
+            if (auto* ids = session_->inbound_qos2.get()) {
+                auto it = std::find(ids->begin(), ids->end(), r.packet_id);
+                known = it != ids->end();
+                if (known) ids->erase(it);
+            }
         }
         append_packet(
             mqtt::PubResponse{mqtt::PacketType::Pubcomp,

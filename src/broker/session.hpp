@@ -94,9 +94,9 @@ public:
     // connection waits on exactly one session. Allocated by the first pause:
     // sessions are what the broker holds per device, and most never fill up.
     std::unique_ptr<std::vector<std::weak_ptr<Connection>>> paused_publishers;
-    // Not guarded: packet ids of QoS 2 messages received and awaiting PUBREL,
-    // touched by the attached connection's thread only; allocated by the
-    // first QoS 2 PUBLISH (most clients never send one).
+    // Packet ids of QoS 2 messages received and awaiting PUBREL; allocated
+    // by the first QoS 2 PUBLISH (most clients never send one). Guarded like
+    // the rest: during a takeover two connections of the session may run.
     std::unique_ptr<std::vector<std::uint16_t>> inbound_qos2;
     std::uint32_t expiry_interval_s = 0;
     std::uint32_t pending_will_delay_s = 0;

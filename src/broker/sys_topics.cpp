@@ -20,6 +20,10 @@ void Broker::publish_sys() {
     put("$SYS/broker/sessions", t.sessions);
     put("$SYS/broker/subscriptions/count", t.subscriptions);
     put("$SYS/broker/retained messages/count", t.retained);
+    put("$SYS/broker/retained messages/bytes", t.retained_bytes);
+    put("$SYS/broker/retained messages/refused", t.retained_refused);
+    put("$SYS/broker/clients/refused", t.connections_refused);
+    put("$SYS/broker/publishes/denied", t.publishes_denied);
     put("$SYS/broker/messages/received", t.messages_received);
     put("$SYS/broker/messages/sent", t.messages_sent);
     put("$SYS/broker/messages/dropped", t.dropped);
