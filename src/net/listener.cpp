@@ -166,10 +166,11 @@ private:
             if (ctx_->stopped.load(std::memory_order_acquire) || !acceptor_.is_open()) return;
             sockaddr_storage addr{};
             socklen_t len = sizeof addr;
-            int fd = ::accept4(acceptor_.native_handle(), reinterpret_cast<sockaddr*>(&addr), &len,
-                               SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd >= 0) {
-                serve(fd, addr, len);
+            detail::UniqueFd fd(::accept4(acceptor_.native_handle(),
+                                          reinterpret_cast<sockaddr*>(&addr), &len,
+                                          SOCK_NONBLOCK | SOCK_CLOEXEC));
+            if (fd.valid()) {
+                serve(std::move(fd), addr, len);
                 continue;
             }
             const int e = errno;
@@ -201,7 +202,7 @@ private:
         });
     }
 
-    void serve(int fd, const sockaddr_storage& addr, socklen_t len) {
+    void serve(detail::UniqueFd fd, const sockaddr_storage& addr, socklen_t len) {
         tcp::endpoint ep;
         if (len > ep.capacity()) len = static_cast<socklen_t>(ep.capacity());
         std::memcpy(ep.data(), &addr, len);
@@ -209,7 +210,7 @@ private:
         detail::Peer peer = detail::peer_from(ep);
         if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls) {
             int error = 0;
-            auto t = detail::make_tcp_transport(io_, fd, std::move(peer), error);
+            auto t = detail::make_tcp_transport(io_, std::move(fd), std::move(peer), error);
             if (!t) {
                 ctx_->log->warn("connection dropped port={}: cannot watch its socket: {}", port(),
                                 std::strerror(error));
@@ -220,12 +221,12 @@ private:
         }
         tcp::socket socket(io_);
         error_code ec;
-        socket.assign(ep.protocol(), fd, ec);
+        socket.assign(ep.protocol(), fd.get(), ec);
         if (ec) {
-            ::close(fd);
             ctx_->log->warn("connection dropped port={}: {}", port(), ec.message());
-            return;
+            return;  // fd closes it
         }
+        fd.release();  // the socket's now
         detail::start_handshake(ctx_, index_, std::move(socket), std::move(peer));
     }
 

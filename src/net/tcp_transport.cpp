@@ -47,8 +47,11 @@ struct SocketExtra {
 // shutdown is over (the write finished, the peer's FIN read, or the deadline).
 class TcpSocket final : public Reactor::Watcher {
 public:
-    TcpSocket(Reactor& reactor, int fd, Peer peer)
-        : reactor_(reactor), fd_(fd), port_(peer.port), address_(std::move(peer.address)) {}
+    TcpSocket(Reactor& reactor, UniqueFd fd, Peer peer)
+        : reactor_(reactor),
+          fd_(std::move(fd)),
+          port_(peer.port),
+          address_(std::move(peer.address)) {}
     ~TcpSocket() override {
         if (destroyed_ != nullptr) *destroyed_ = true;
         if (extra_ && extra_->deadline) {
@@ -63,7 +66,7 @@ public:
 
     // Returns 0 or errno.
     int open() {
-        int e = reactor_.add(fd_, this);
+        int e = reactor_.add(fd_.get(), this);
         registered_ = e == 0;
         return e;
     }
@@ -74,7 +77,7 @@ public:
         reading_ = true;
         rbuf_ = buf;
         rh_ = std::move(h);
-        if (fd_ < 0 || readable_ || buf.size() == 0) schedule();
+        if (!fd_.valid() || readable_ || buf.size() == 0) schedule();
     }
 
     void async_write(const std::vector<boost::asio::const_buffer>& bufs, Transport::Handler h) {
@@ -82,7 +85,7 @@ public:
         wh_ = std::move(h);
         werror_ = 0;
         wdone_ = 0;
-        if (fd_ < 0) {
+        if (!fd_.valid()) {
             werror_ = ECANCELED;  // operation_aborted
             return schedule();
         }
@@ -110,7 +113,7 @@ public:
     }
 
     void close() {
-        if (fd_ < 0) return;
+        if (!fd_.valid()) return;
         close_fd();
         if (reading_ || writing_) schedule();  // they complete with an error
     }
@@ -118,7 +121,7 @@ public:
     // FIN after the pending write, then read until the peer's FIN; closed by
     // the deadline whatever the peer does.
     void shutdown() {
-        if (fd_ < 0 || shutting_down_) return;
+        if (!fd_.valid() || shutting_down_) return;
         shutting_down_ = true;
         auto& deadline = extra().deadline;
         deadline = std::make_shared<ShutdownDeadline>(reactor_.io());
@@ -126,11 +129,11 @@ public:
         deadline->timer.async_wait([d = deadline](const error_code& ec) {
             if (!ec && d->socket != nullptr) d->socket->finish_shutdown();
         });
-        if (!writing_) ::shutdown(fd_, SHUT_WR);
+        if (!writing_) ::shutdown(fd_.get(), SHUT_WR);
         if (!reading_ && readable_) schedule();
     }
 
-    bool shutting_down() const { return shutting_down_ && fd_ >= 0; }
+    bool shutting_down() const { return shutting_down_ && fd_.valid(); }
 
     // The owner is gone while a shutdown is under way: no more handlers; the
     // socket deletes itself when the shutdown is over.
@@ -179,12 +182,7 @@ private:
 
     // Closing the descriptor takes it out of the epoll set; the watcher stays
     // registered until destroyed, so that pending handlers still complete.
-    void close_fd() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
+    void close_fd() { fd_.reset(); }
 
     void finish_shutdown() {
         close_fd();
@@ -233,7 +231,7 @@ private:
             msghdr msg{};
             msg.msg_iov = iov.data();
             msg.msg_iovlen = n_iov;
-            ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+            ssize_t n = ::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -260,7 +258,7 @@ private:
     // Reads once into rbuf_; false when the socket turned out empty.
     bool read_once(error_code& ec, std::size_t& n) {
         for (;;) {
-            ssize_t r = ::recv(fd_, rbuf_.data(), rbuf_.size(), 0);
+            ssize_t r = ::recv(fd_.get(), rbuf_.data(), rbuf_.size(), 0);
             if (r > 0) {
                 n = static_cast<std::size_t>(r);
                 // A short read emptied the socket (the kernel copies all it
@@ -289,7 +287,7 @@ private:
     void drain() {
         thread_local std::array<char, 4096> sink;
         for (int i = 0; i < 16; ++i) {
-            ssize_t r = ::recv(fd_, sink.data(), sink.size(), 0);
+            ssize_t r = ::recv(fd_.get(), sink.data(), sink.size(), 0);
             if (r > 0) continue;
             if (r < 0 && errno == EINTR) continue;
             if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -305,7 +303,7 @@ private:
     void progress();
 
     Reactor& reactor_;
-    int fd_;
+    UniqueFd fd_;
     std::uint16_t port_;
     std::string address_;        // of the peer
     bool* destroyed_ = nullptr;  // set while progress() runs handlers
@@ -340,8 +338,8 @@ void TcpSocket::progress() {
     };
 
     if (writing_) {
-        if (fd_ >= 0 && werror_ == 0 && write_waits() && writable_) continue_write();
-        const bool finished = fd_ < 0 || werror_ != 0 || !write_waits();
+        if (fd_.valid() && werror_ == 0 && write_waits() && writable_) continue_write();
+        const bool finished = !fd_.valid() || werror_ != 0 || !write_waits();
         if (finished) {
             writing_ = false;
             error_code ec;
@@ -354,11 +352,11 @@ void TcpSocket::progress() {
                 extra_->rest_first = 0;
                 if (!extra_->deadline) extra_.reset();
             }
-            if (shutting_down_ && fd_ >= 0) {
+            if (shutting_down_ && fd_.valid()) {
                 if (ec)
                     close_fd();
                 else
-                    ::shutdown(fd_, SHUT_WR);
+                    ::shutdown(fd_.get(), SHUT_WR);
             }
             if (auto h = std::move(wh_)) {
                 wh_ = nullptr;
@@ -373,7 +371,7 @@ void TcpSocket::progress() {
         error_code ec;
         std::size_t n = 0;
         bool finished = true;
-        if (fd_ < 0)
+        if (!fd_.valid())
             ec = boost::asio::error::operation_aborted;
         else if (rbuf_.size() != 0)
             finished = readable_ && read_once(ec, n);
@@ -386,12 +384,12 @@ void TcpSocket::progress() {
                 if (gone()) return;
             }
         }
-    } else if (shutting_down_ && fd_ >= 0 && readable_) {
+    } else if (shutting_down_ && fd_.valid() && readable_) {
         drain();
     }
 
     destroyed_ = outer;
-    if (orphaned_ && fd_ < 0) delete this;
+    if (orphaned_ && !fd_.valid()) delete this;
 }
 
 class TcpTransport final : public Transport {
@@ -426,9 +424,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, int fd, Peer peer,
+std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, UniqueFd fd, Peer peer,
                                               int& error) {
-    auto s = std::make_unique<TcpSocket>(Reactor::of(io), fd, std::move(peer));
+    auto s = std::make_unique<TcpSocket>(Reactor::of(io), std::move(fd), std::move(peer));
     error = s->open();
     if (error != 0) return nullptr;  // the socket closes the descriptor
     return std::make_unique<TcpTransport>(s.release());
@@ -437,10 +435,10 @@ std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, int f
 std::unique_ptr<Transport> make_tcp_transport(boost::asio::ip::tcp::socket socket, Peer peer) {
     auto& io = static_cast<boost::asio::io_context&>(socket.get_executor().context());
     boost::system::error_code ec;
-    int fd = socket.release(ec);
+    UniqueFd fd(socket.release(ec));
     if (ec) return nullptr;
     int error = 0;
-    return make_tcp_transport(io, fd, std::move(peer), error);
+    return make_tcp_transport(io, std::move(fd), std::move(peer), error);
 }
 
 }  // namespace ts::net::detail

@@ -8,6 +8,7 @@
 
 #include "net/stream_state.hpp"
 #include "net/transport.hpp"
+#include "net/unique_fd.hpp"
 
 namespace ts::net::detail {
 
@@ -19,7 +20,7 @@ using WssStream = boost::beast::websocket::stream<TlsStream>;
 
 // Plain TCP on the io_context's Reactor, from an accepted non-blocking
 // descriptor (taken over: closed on failure, with `error` set to errno).
-std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, int fd, Peer peer,
+std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context& io, UniqueFd fd, Peer peer,
                                               int& error);
 // The same from an asio socket (which gives up its descriptor); null on failure.
 std::unique_ptr<Transport> make_tcp_transport(boost::asio::ip::tcp::socket socket, Peer peer);
