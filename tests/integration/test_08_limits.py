@@ -76,7 +76,10 @@ def test_oversized_connects_are_refused_from_their_header_and_memory_stays_flat(
     assert closed == 50, f"only {closed} of 50 oversized CONNECTs were refused"
     grown_mb = (peak - before) / 1024
     print(f"RSS before {before // 1024} MB, peak {peak // 1024} MB with 2,000 sockets claiming 1 MB")
-    assert peak < 200 * 1024, f"broker RSS reached {peak // 1024} MB"
+    # A sanitized build starts far above 200 MB (its shadow memory): there
+    # the growth is what the claims could have cost.
+    if not SANITIZED:
+        assert peak < 200 * 1024, f"broker RSS reached {peak // 1024} MB"
     assert grown_mb < 100, f"broker RSS grew by {grown_mb:.0f} MB"
 
 
@@ -163,12 +166,16 @@ def _retained_seen(platform, topic_filter: str) -> dict[str, bytes]:
                 seen[p.topic] = p.payload
 
 
+def _raw_app(platform, client_id, version):
+    c = raw.RawClient(platform.host, platform.port, version=version)
+    assert c.connect(client_id, username="app", password=platform.admin_token).reason == 0
+    return c
+
+
 @pytest.mark.broker_config({"mqtt": {"max_retained_per_client": 3, "max_retained_payload": 1000}})
 def test_retained_messages_have_a_share_per_client_and_a_size_limit(platform):
-    pk, dev = _device(platform, "retainer")
-    dn = dev["deviceName"]
-    base = f"/{pk}/{dn}/user"
-    with _raw_device(platform, pk, dev, 5) as c:
+    base = "/pk/retained/user"
+    with _raw_app(platform, "retainer", 5) as c:
         reasons = []
         for i in range(5):
             c.send(raw.publish(f"{base}/r{i}", b"v%d" % i, qos=1, retain=True, packet_id=i + 1, version=5))
@@ -181,7 +188,7 @@ def test_retained_messages_have_a_share_per_client_and_a_size_limit(platform):
         c.send(raw.publish(f"{base}/r1", b"x" * 2000, qos=1, retain=True, packet_id=10, version=5))
         assert c.expect(raw.PUBACK).reason == 0x97
     # 3.1.1 cannot be told: the message is acknowledged, delivered, not retained.
-    with _raw_device(platform, pk, dev, 4) as c:
+    with _raw_app(platform, "retainer", 4) as c:
         c.send(raw.publish(f"{base}/r7", b"v7", qos=1, retain=True, packet_id=1))
         assert c.expect(raw.PUBACK).reason == 0
     seen = _retained_seen(platform, f"{base}/#")
