@@ -57,13 +57,19 @@ struct Fixture {
     std::vector<Failure> failures;
     std::unique_ptr<ActionRunner> runner;
 
-    explicit Fixture(ActionSpec spec) {
+    // The system clock by default: most tests use backoffs of a few ms.
+    explicit Fixture(ActionSpec spec, const Clock& clock = system_clock()) {
         runner = std::make_unique<ActionRunner>(
             std::move(spec), std::make_unique<ScriptedTarget>(state),
             [this](const ActionItem& item, const std::string& reason) {
                 std::lock_guard lock(mu);
                 failures.push_back({item.row["n"].get<int>(), reason});
-            });
+            },
+            clock);
+    }
+    static const Clock& system_clock() {
+        static const SystemClock clock;
+        return clock;
     }
     bool offer(int n) {
         ActionItem item;
@@ -167,16 +173,43 @@ TEST(ActionRunner, NonRetryableGoesStraightToTheSink) {
     EXPECT_EQ(f.runner->stats().retries.load(), 0u);
 }
 
-TEST(ActionRunner, BackoffDoublesAndIsCapped) {
-    // 4 retries at 40, 80, 160, 160 ms (cap 160): at least 440 ms.
-    Fixture f(spec_with(5, 40));
+TEST(ActionRunner, BackoffDoublesAndIsCappedOnTheInjectedClock) {
+    // 4 retries after 40, 80, 160, 160 ms (cap 160) of the runner's clock: a
+    // manual clock that only the test moves, so no retry can come early
+    // (however slow the machine) and none waits for real time.
+    ManualClock clock;
+    Fixture f(spec_with(5, 40), clock);
     for (int i = 0; i < 4; ++i) f.script(retryable("x"));
-    const auto start = std::chrono::steady_clock::now();
     f.offer(1);
-    ASSERT_TRUE(f.wait_sent(5));
-    const auto took = std::chrono::steady_clock::now() - start;
-    EXPECT_GE(took, 440ms);
-    EXPECT_LT(took, 2000ms);
+    ASSERT_TRUE(f.wait_sent(1));
+    std::size_t attempts = 1;
+    for (const Millis backoff : {40, 80, 160, 160}) {
+        clock.advance(backoff - 1);
+        // One ms short of the backoff: the runner keeps waiting.
+        EXPECT_FALSE(f.wait_sent(attempts + 1, 30ms)) << "retry before " << backoff << " ms";
+        clock.advance(1);
+        ASSERT_TRUE(f.wait_sent(attempts + 1)) << "no retry after " << backoff << " ms";
+        ++attempts;
+    }
+    EXPECT_EQ(f.sent(), (std::vector<int>{1, 1, 1, 1, 1}));
+    EXPECT_EQ(f.runner->stats().retries.load(), 4u);
+    EXPECT_EQ(f.runner->stats().passed.load(), 1u);
+}
+
+TEST(ActionRunner, StopDrainsAgainstTheInjectedClock) {
+    // A minute of backoff on a manual clock; stop(10 s) gives up once the
+    // clock passes the drain deadline, not after real seconds.
+    ManualClock clock;
+    Fixture f(spec_with(10, 60'000), clock);
+    f.script(retryable("down"));
+    f.offer(1);
+    ASSERT_TRUE(f.wait_sent(1));
+    f.runner->request_stop(10'000);
+    clock.advance(10'000);
+    f.runner->stop();
+    ASSERT_EQ(f.failed().size(), 1u);
+    EXPECT_EQ(f.failed()[0].reason, "stopped");
+    EXPECT_EQ(f.sent(), (std::vector<int>{1}));
 }
 
 TEST(ActionRunner, DropNewestRefusesWhenFull) {
@@ -256,8 +289,10 @@ TEST(ActionRunner, ExceptionsFromATargetAreFailuresNotCrashes) {
         }
     };
     std::vector<std::string> reasons;
-    ActionRunner r(spec_with(3, 1), std::make_unique<Throwing>(),
-                   [&](const ActionItem&, const std::string& why) { reasons.push_back(why); });
+    ActionRunner r(
+        spec_with(3, 1), std::make_unique<Throwing>(),
+        [&](const ActionItem&, const std::string& why) { reasons.push_back(why); },
+        Fixture::system_clock());
     ActionItem item;
     item.row = {{"n", 1}};
     r.offer(std::move(item));
