@@ -14,6 +14,7 @@
 #include "app/admin_token.hpp"
 #include "app/broker_device_feed.hpp"
 #include "app/broker_rule_host.hpp"
+#include "app/data_dir.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
 #include "app/platform_overview.hpp"
@@ -23,8 +24,10 @@
 #include "net/listener.hpp"
 #include "registry/device_topics.hpp"
 #include "registry/registry.hpp"
+#include "registry/secret_box.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_manager.hpp"
+#include "rules/sealed_rule_store.hpp"
 #include "store/broker_state.hpp"
 #include "store/rule_store.hpp"
 #include "store/thing_data.hpp"
@@ -73,10 +76,8 @@ int serve(const ServeConfig& cfg) {
     log::set_json(cfg.log_json);
     auto logger = log::get("app");
 
-    std::error_code ec;
-    std::filesystem::create_directories(cfg.data_dir, ec);
-    if (ec) {
-        logger->error("cannot create data directory {}: {}", cfg.data_dir, ec.message());
+    if (auto ready = prepare_data_dir(cfg.data_dir); !ready) {
+        logger->error("cannot create data directory {}: {}", cfg.data_dir, ready.error());
         return 1;
     }
     const auto db_path = (std::filesystem::path(cfg.data_dir) / "thingstead.db").string();
@@ -150,14 +151,29 @@ int serve(const ServeConfig& cfg) {
         logger->error("cannot open the rule store: {}", rule_store.error().message);
         return 1;
     }
+    // Credentials in rule actions are sealed with the master key, as device
+    // secrets are; rules stored in plain text by earlier builds are sealed now.
+    auto rule_box = registry::SecretBox::create(*master_key);
+    if (!rule_box) {
+        logger->error("master key: {}", rule_box.error().message);
+        return 1;
+    }
+    rules::SealedRuleStore sealed_rules(**rule_store, std::move(*rule_box));
+    if (auto sealed = sealed_rules.seal_plain_secrets(); !sealed) {
+        logger->error("cannot seal rule secrets: {}", sealed.error().message);
+        return 1;
+    } else if (*sealed > 0) {
+        logger->info("rules: sealed the plain-text secrets of {} rule(s)", *sealed);
+    }
     BrokerRuleHost rule_host(broker);
     rules::TargetEnv target_env;
     target_env.publish = [&rule_host](std::string topic, std::string payload, int qos) {
         rule_host.publish(std::move(topic), std::move(payload), qos);
     };
     target_env.data_dir = cfg.data_dir;
+    target_env.clock = &clock;
     rules::RuleEngine rule_engine(rule_host, target_env);
-    rules::RuleManager rule_manager(**rule_store, rule_engine);
+    rules::RuleManager rule_manager(sealed_rules, rule_engine);
     if (auto loaded = rule_manager.load_all(); !loaded) {
         logger->error("cannot load rules: {}", loaded.error().message);
         return 1;

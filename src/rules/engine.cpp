@@ -28,11 +28,17 @@ RuleEngine::~RuleEngine() {
 
 namespace {
 
+const Clock& clock_of(const TargetEnv& env) {
+    static const SystemClock system;
+    return env.clock != nullptr ? *env.clock : system;
+}
+
 Expected<std::shared_ptr<RunningRule>, std::string> build(const store::RuleRecord& r,
                                                           const TargetEnv& env) {
     auto query = Query::compile(r.sql);
     if (!query) return unexpected("sql: " + query.error().to_string());
-    auto rule = std::make_shared<RunningRule>(r.id, r.name, std::move(query.value()));
+    auto rule =
+        std::make_shared<RunningRule>(r.id, r.name, std::move(query.value()), clock_of(env));
 
     auto actions = nlohmann::json::parse(r.actions_json, nullptr, false);
     if (!actions.is_array()) return unexpected(std::string("actions: not a JSON array"));

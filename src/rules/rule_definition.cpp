@@ -1,5 +1,7 @@
 #include "rules/rule_definition.hpp"
 
+#include "rules/action_secrets.hpp"
+
 #include <string_view>
 #include <utility>
 
@@ -148,8 +150,9 @@ json rule_json(const store::RuleRecord& r, json stats) {
         {"description", r.description},
         {"sql", r.sql},
         {"source", query ? query->source() : std::string()},
-        {"actions", stored_json(r.actions_json, json::array())},
-        {"errorAction", stored_json(r.error_action_json, nullptr)},
+        // Secrets (credentials in headers and connection strings) masked.
+        {"actions", mask_secrets(stored_json(r.actions_json, json::array()), "actions")},
+        {"errorAction", mask_secrets(stored_json(r.error_action_json, nullptr), "errorAction")},
         {"enabled", r.enabled},
         {"createdTime", r.created_at_ms},
         {"updatedTime", r.updated_at_ms},

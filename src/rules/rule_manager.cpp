@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "rules/action_secrets.hpp"
 #include "rules/rule_definition.hpp"
 #include "store/store_error.hpp"
 
@@ -32,6 +33,17 @@ RuleError from_store(const Error& e, const std::string& name) {
     if (e.code == static_cast<int>(store::StoreErrc::constraint))
         return {RuleErrc::RuleNameTaken, "name: a rule named '" + name + "' already exists"};
     return {RuleErrc::StorageError, "rule store: " + e.message};
+}
+
+// The API shows secrets masked, so a client that edits a rule it read sends
+// the masks back: those keep the stored values.
+void keep_masked(std::string& next, const std::string& prev, std::string_view where) {
+    if (next.empty() || prev.empty()) return;
+    json n = json::parse(next, nullptr, false);
+    json p = json::parse(prev, nullptr, false);
+    if (n.is_discarded() || p.is_discarded()) return;
+    keep_masked_secrets(n, std::move(p), where);
+    next = n.dump();
 }
 
 }  // namespace
@@ -139,6 +151,8 @@ Expected<json, RuleError> RuleManager::patch(std::int64_t id, const json& body) 
     if (!prev) return unexpected(prev.error());
     RuleRecord next = *prev;
     apply_fields(*fields, next);
+    keep_masked(next.actions_json, prev->actions_json, "actions");
+    keep_masked(next.error_action_json, prev->error_action_json, "errorAction");
     // The whole rule, not only the fields sent: a rule stored by a laxer
     // build is fixed by the patch or refused, never half-checked.
     if (auto checked = check_rule(next); !checked) return unexpected(checked.error());

@@ -45,8 +45,8 @@ std::string_view string_field(const nlohmann::json* j, const char* key) {
 
 }  // namespace
 
-RunningRule::RunningRule(std::int64_t id, std::string name, Query query)
-    : id_(id), name_(std::move(name)), query_(std::move(query)) {}
+RunningRule::RunningRule(std::int64_t id, std::string name, Query query, const Clock& clock)
+    : id_(id), name_(std::move(name)), query_(std::move(query)), clock_(clock) {}
 
 RunningRule::~RunningRule() {
     stop();
@@ -58,7 +58,8 @@ void RunningRule::add_action(ActionSpec spec, std::unique_ptr<Target> target) {
         std::move(spec), std::move(target),
         [this, index](const ActionItem& item, const std::string& reason) {
             on_action_failure(index, item, reason);
-        }));
+        },
+        clock_));
 }
 
 void RunningRule::set_error_action(ActionSpec spec, std::unique_ptr<Target> target) {
@@ -71,7 +72,8 @@ void RunningRule::set_error_action(ActionSpec spec, std::unique_ptr<Target> targ
                 rules_log()->error(
                     "rule={} ({}) error action failed: {}; lost: {}", id_, name_, reason,
                     item.row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        });
+        },
+        clock_);
 }
 
 void RunningRule::on_message(const RuleHost::Routed& m) {

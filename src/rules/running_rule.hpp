@@ -17,7 +17,8 @@ namespace ts::rules {
 
 class RunningRule {
 public:
-    RunningRule(std::int64_t id, std::string name, Query query);
+    // `clock` (which must outlive the rule) times its actions' retries.
+    RunningRule(std::int64_t id, std::string name, Query query, const Clock& clock);
     ~RunningRule();
 
     // Runs on the routing thread: evaluate, then offer the row to every
@@ -49,6 +50,7 @@ private:
     const std::int64_t id_;
     const std::string name_;
     const Query query_;
+    const Clock& clock_;
     std::vector<std::unique_ptr<ActionRunner>> actions_;
     std::unique_ptr<ActionRunner> error_action_;
     std::atomic<bool> stopped_{false};

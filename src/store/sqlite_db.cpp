@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "store/private_file.hpp"
+
 namespace ts::store::sqlite {
 
 namespace {
@@ -197,6 +199,10 @@ Expected<Database, Error> Database::open(const std::string& path, const OpenOpti
     // commits the most (the writer) is the one that mostly checkpoints,
     // rather than another store's next small commit.
     if (auto r = db.exec("PRAGMA wal_autocheckpoint = 20000"); !r) return unexpected(r.error());
+    // The WAL and shared-memory files exist from the journal_mode statement
+    // on; ":memory:" and URIs name no file, so nothing happens for them.
+    if (!options.read_only)
+        for (const char* suffix : {"", "-wal", "-shm"}) make_private_file(path + suffix);
     return db;
 }
 

@@ -88,6 +88,7 @@ class HttpReceiver:
         self.port = port or free_port()
         self.bodies: list = []
         self.headers: list[dict] = []
+        self.paths: list[str] = []  # request targets (path and query) as received
         self.status = 200
         self.lock = threading.Lock()
         self.conns = set()  # open keep-alive connections, cut by stop()
@@ -118,6 +119,7 @@ class HttpReceiver:
                     if status < 300:
                         receiver.bodies.append(json.loads(raw))
                         receiver.headers.append({k.lower(): v for k, v in self.headers.items()})
+                        receiver.paths.append(self.path)
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

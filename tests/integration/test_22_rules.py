@@ -9,7 +9,9 @@ row arrives or is in the error action with its reason, and the counts add up."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import time
 
 import pytest
@@ -268,3 +270,47 @@ def test_rule_api_errors_and_dry_run(platform):
     r = api.post("/rules:test", {"sql": 'SELECT * FROM "a/+/b" WHERE temp > 10', "topic": "a/x/b",
                                  "payload": {"temp": 3}}, expect=200).json
     assert r["rows"] == []
+
+
+def test_webhook_url_values_are_encoded_and_credentials_sealed(platform, receiver):
+    """Data in a URL template stays inside its path segment or query value;
+    the Authorization header is sealed in the database file, masked by the
+    API, and kept when a client sends the masked rule back."""
+    api = platform.api
+    secret = "Bearer integ-S3CRET-value"
+    rule = _rule(api, {
+        "name": "encoded", "sql": 'SELECT v FROM "/enc/+/user/data"',
+        "actions": [{"type": "webhook", "url": receiver.url + "/${v}?q=${v}&k=1",
+                     "headers": {"Authorization": secret, "X-Trace": "t1"}}]})
+    assert rule["actions"][0]["headers"] == {"Authorization": "****", "X-Trace": "t1"}
+    hostile = ["../../admin?x=1#", "a&b=c", "%2e%2e", "a b+c"]
+    for v in hostile:
+        api.publish("/enc/d1/user/data", json.dumps({"v": v}).encode())
+    _wait_for(lambda: len(receiver.received()) == len(hostile), what="every row delivered")
+    assert receiver.paths == [
+        "/hook/..%2F..%2Fadmin%3Fx%3D1%23?q=..%2F..%2Fadmin%3Fx%3D1%23&k=1",
+        "/hook/a%26b%3Dc?q=a%26b%3Dc&k=1",
+        "/hook/%252e%252e?q=%252e%252e&k=1",
+        "/hook/a%20b%2Bc?q=a%20b%2Bc&k=1",
+    ]
+    assert all(h["authorization"] == secret for h in receiver.headers)
+
+    # Shown masked; a PATCH that sends the masked rule back keeps the secret.
+    shown = api.get(f"/rules/{rule['id']}", expect=200).json
+    assert shown["actions"][0]["headers"]["Authorization"] == "****"
+    listed = api.get("/rules", expect=200).json
+    assert secret not in json.dumps(listed) and secret not in json.dumps(shown)
+    api.request("PATCH", f"/rules/{rule['id']}",
+                {"description": "edited", "actions": shown["actions"]}, expect=200)
+    api.publish("/enc/d1/user/data", json.dumps({"v": "after"}).encode())
+    _wait_for(lambda: len(receiver.received()) == len(hostile) + 1, what="the row after the PATCH")
+    assert receiver.headers[-1]["authorization"] == secret
+
+    # At rest: sealed in the database files, which only the owner may read.
+    data_dir = platform.data_dir
+    files = [p for p in data_dir.iterdir() if p.name.startswith("thingstead.db")]
+    assert files
+    for p in files:
+        assert b"integ-S3CRET" not in p.read_bytes(), p
+        assert stat.S_IMODE(os.stat(p).st_mode) == 0o600, p
+    assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700

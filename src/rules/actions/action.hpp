@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.hpp"
 #include "core/expected.hpp"
 
 namespace ts::rules {
@@ -73,6 +74,8 @@ struct TargetEnv {
     // Republish: routes a message through the broker (thread-safe).
     std::function<void(std::string topic, std::string payload, int qos)> publish;
     std::string data_dir;  // the embedded SQLite database target lives here
+    // Times the action runners' backoffs; null: the system clock.
+    const Clock* clock = nullptr;
 };
 
 Expected<std::unique_ptr<Target>, std::string> make_target(const ActionSpec& spec,
@@ -97,7 +100,10 @@ public:
     // It must not block (normally it is the error action's offer()).
     using FailureSink = std::function<void(const ActionItem& item, const std::string& reason)>;
 
-    ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure);
+    // `clock` times the backoffs, the drain and the latency stats; it must
+    // outlive the runner.
+    ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure,
+                 const Clock& clock);
     ~ActionRunner();  // stop()
     ActionRunner(const ActionRunner&) = delete;
     ActionRunner& operator=(const ActionRunner&) = delete;

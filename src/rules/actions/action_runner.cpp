@@ -20,11 +20,13 @@ namespace ts::rules {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// Waits on the condition variable last at most this long before the clock
+// is read again: the clock may be a test's manual one, which no condition
+// variable can wait on. Only backoffs and the drain wait this way.
+constexpr Millis kWaitSliceMs = 20;
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
-        .count();
+std::chrono::milliseconds slice_until(const Clock& clock, Millis until) {
+    return std::chrono::milliseconds(std::clamp<Millis>(until - clock.now_ms(), 1, kWaitSliceMs));
 }
 
 // initial, 2*initial, 4*initial ... capped; `retry` counts from 1.
@@ -65,16 +67,17 @@ struct ActionRunner::Impl {
 
     std::mutex mu;
     std::condition_variable cv;
-    std::deque<ActionItem> queue;        // guarded by mu
-    std::size_t queue_bytes = 0;         // guarded by mu: approx_bytes of the queue
-    bool in_flight = false;              // guarded by mu: a row is being sent
-    bool stopping = false;               // guarded by mu
-    Clock::time_point drain_deadline{};  // guarded by mu; valid once stopping
+    std::deque<ActionItem> queue;  // guarded by mu
+    std::size_t queue_bytes = 0;   // guarded by mu: approx_bytes of the queue
+    bool in_flight = false;        // guarded by mu: a row is being sent
+    bool stopping = false;         // guarded by mu
+    Millis drain_deadline = 0;     // guarded by mu; valid once stopping
+    const Clock& clock;
     std::thread thread;
     std::once_flag joined;
 
-    Impl(ActionSpec s, std::unique_ptr<Target> t, FailureSink sink)
-        : spec(std::move(s)), target(std::move(t)), on_failure(std::move(sink)) {}
+    Impl(ActionSpec s, std::unique_ptr<Target> t, FailureSink sink, const Clock& c)
+        : spec(std::move(s)), target(std::move(t)), on_failure(std::move(sink)), clock(c) {}
 
     // The sink runs on a broker thread for "queue full": nothing it throws
     // may escape into the broker (or end a runner thread).
@@ -120,13 +123,13 @@ struct ActionRunner::Impl {
     // is over (the row is then handed back as "stopped").
     bool wait_backoff(std::int64_t ms) {
         std::unique_lock lock(mu);
-        const auto until = Clock::now() + std::chrono::milliseconds(ms);
-        cv.wait_until(lock, until, [&] { return stopping; });
+        const Millis until = clock.now_ms() + ms;
+        while (!stopping && clock.now_ms() < until) cv.wait_for(lock, slice_until(clock, until));
         if (!stopping) return true;
         // Stopping: keep to the backoff if the drain time allows it.
-        const auto end = std::min(until, drain_deadline);
-        while (Clock::now() < end) cv.wait_until(lock, end);
-        return Clock::now() < drain_deadline;
+        const Millis end = std::min(until, drain_deadline);
+        while (clock.now_ms() < end) cv.wait_for(lock, slice_until(clock, end));
+        return clock.now_ms() < drain_deadline;
     }
 
     void deliver(ActionItem& item) {
@@ -136,7 +139,7 @@ struct ActionRunner::Impl {
             if (sent) {
                 stats.passed.fetch_add(1, std::memory_order_relaxed);
                 const auto latency = static_cast<std::uint64_t>(
-                    std::max<std::int64_t>(0, now_ms() - item.enqueued_ms));
+                    std::max<std::int64_t>(0, clock.now_ms() - item.enqueued_ms));
                 stats.latency_sum_ms.fetch_add(latency, std::memory_order_relaxed);
                 raise_max(stats.latency_max_ms, latency);
                 return;
@@ -163,7 +166,7 @@ struct ActionRunner::Impl {
             {
                 std::unique_lock lock(mu);
                 cv.wait(lock, [&] { return stopping || !queue.empty(); });
-                if (queue.empty() || (stopping && Clock::now() >= drain_deadline)) break;
+                if (queue.empty() || (stopping && clock.now_ms() >= drain_deadline)) break;
                 item = pop_locked();
                 in_flight = true;
                 publish_queued_locked();
@@ -186,8 +189,10 @@ struct ActionRunner::Impl {
     }
 };
 
-ActionRunner::ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure)
-    : impl_(std::make_unique<Impl>(std::move(spec), std::move(target), std::move(on_failure))) {
+ActionRunner::ActionRunner(ActionSpec spec, std::unique_ptr<Target> target, FailureSink on_failure,
+                           const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(spec), std::move(target), std::move(on_failure),
+                                   clock)) {
     impl_->thread = std::thread([impl = impl_.get()] {
         name_this_thread("ts-rule-actions");
         impl->loop();
@@ -201,7 +206,7 @@ ActionRunner::~ActionRunner() {
 bool ActionRunner::offer(ActionItem item) {
     auto& s = *impl_;
     s.stats.offered.fetch_add(1, std::memory_order_relaxed);
-    if (item.enqueued_ms == 0) item.enqueued_ms = now_ms();
+    if (item.enqueued_ms == 0) item.enqueued_ms = s.clock.now_ms();
     std::vector<ActionItem> refused;
     bool accepted = true;
     bool stopped = false;
@@ -250,8 +255,7 @@ void ActionRunner::request_stop(std::int64_t drain_ms) {
         std::lock_guard lock(s.mu);
         if (!s.stopping) {
             s.stopping = true;
-            s.drain_deadline =
-                Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, drain_ms));
+            s.drain_deadline = s.clock.now_ms() + std::max<std::int64_t>(0, drain_ms);
         }
     }
     s.cv.notify_all();

@@ -78,8 +78,38 @@ Expected<HttpUrl, std::string> parse_http_url(std::string_view url) {
     return out;
 }
 
+namespace {
+
+constexpr char kHex[] = "0123456789ABCDEF";
+
+bool is_unreserved(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+}  // namespace
+
+Expected<std::string, std::string> encode_url_value(std::string_view value,
+                                                    std::string_view before) {
+    const bool in_query = before.find('?') != std::string_view::npos;
+    if (!in_query && (value == "." || value == ".."))
+        return unexpected("a value of '" + std::string(value) + "' may not form a path segment");
+    std::string out;
+    out.reserve(value.size());
+    for (const char ch : value) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (is_unreserved(c)) {
+            out += ch;
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0F];
+        }
+    }
+    return out;
+}
+
 std::string encode_request_target(std::string_view rendered) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(rendered.size());
     for (const char ch : rendered) {

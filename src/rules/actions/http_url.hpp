@@ -28,4 +28,14 @@ Expected<HttpUrl, std::string> parse_http_url(std::string_view url);
 // / ? & = and existing %XX escapes are kept.
 std::string encode_request_target(std::string_view rendered);
 
+// One ${...} value of a URL template, encoded for the part of the URL it
+// lands in (`before`: the target rendered so far). Only the unreserved bytes
+// (A-Z a-z 0-9 - . _ ~) stay as they are; every other byte is %XX, so a value
+// cannot add path segments, start or split a query, add parameters or a
+// fragment, or smuggle an escape ('%' itself is encoded): in the path it is
+// one segment's text, in the query one name's or value's text. A value of
+// "." or ".." in the path is refused (a server would take it as a step up).
+Expected<std::string, std::string> encode_url_value(std::string_view value,
+                                                    std::string_view before);
+
 }  // namespace ts::rules::actions

@@ -45,7 +45,7 @@ public:
         : config_(std::move(c)), target_(std::move(target)), conn_(config_.url, config_.insecure) {}
 
     Expected<void, SendError> send(const ActionItem& item) override {
-        auto rendered = target_.render(item.row, message_view(item));
+        auto rendered = target_.render(item.row, message_view(item), encode_url_value);
         if (!rendered) return unexpected(SendError{"url: " + rendered.error(), false});
         HttpConnection::Request req{http::verb::post, encode_request_target(*rendered), 11};
         req.set(http::field::content_type, "application/json");

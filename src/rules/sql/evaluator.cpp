@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "rules/sql/functions.hpp"
+#include "rules/sql/like.hpp"
 
 namespace ts::rules::sql {
 
@@ -70,10 +71,12 @@ Result like_op(const Node& n, const EvalContext& ctx) {
     if (s->is_structured() || p->is_structured())
         return unexpected(located(n, std::string("LIKE needs strings, found ") +
                                          type_name(s->is_structured() ? s.get() : p.get())));
-    const bool m = s->is_string() && p->is_string()
-                       ? like(s->get_ref<const std::string&>(), p->get_ref<const std::string&>())
-                       : like(to_text(s.get()), to_text(p.get()));
-    return Value::own(m != n.negated);
+    const std::optional<bool> m =
+        s->is_string() && p->is_string()
+            ? like(s->get_ref<const std::string&>(), p->get_ref<const std::string&>(), ctx.budget)
+            : like(to_text(s.get()), to_text(p.get()), ctx.budget);
+    if (!m) return unexpected(located(n, kEvalLimitExceeded));
+    return Value::own(*m != n.negated);
 }
 
 Result between(const Node& n, const EvalContext& ctx) {

@@ -3,6 +3,7 @@
 // is only read through non-throwing accessors, and every failure is a Result.
 #include "rules/sql/ast.hpp"
 #include "rules/sql/message_view.hpp"
+#include "rules/sql/step_budget.hpp"
 #include "rules/sql/value_ops.hpp"
 
 namespace ts::rules::sql {
@@ -10,6 +11,7 @@ namespace ts::rules::sql {
 struct EvalContext {
     const json* root;  // where paths start: the payload, or the row in templates
     const MessageView& message;
+    StepBudget& budget;  // shared by the whole row (or template render)
 };
 
 Result evaluate(const Node& n, const EvalContext& ctx);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "rules/sql/functions.hpp"
+#include "rules/sql/text_search.hpp"
 #include "rules/sql/utf8.hpp"
 
 namespace ts::rules::sql {
@@ -92,7 +93,7 @@ Result replace(const CallContext&, std::span<const Value> args) {
     if (from->empty()) return Value::own(std::move(*s));
     std::string out;
     std::size_t pos = 0;
-    for (std::size_t hit; (hit = s->find(*from, pos)) != std::string::npos;) {
+    for (std::size_t hit; (hit = find_text(*s, *from, pos)) != std::string::npos;) {
         out.append(*s, pos, hit - pos);
         out += *to;
         pos = hit + from->size();
@@ -135,7 +136,7 @@ Result strpos(const CallContext&, std::span<const Value> args) {
     auto s = text_arg(args[0]);
     auto sub = text_arg(args[1]);
     if (!s || !sub) return null_value();
-    const std::size_t hit = s->find(*sub);
+    const std::size_t hit = find_text(*s, *sub);
     if (hit == std::string::npos) return Value::own(0);
     return Value::own(
         static_cast<std::int64_t>(utf8_length(std::string_view(*s).substr(0, hit)) + 1));

@@ -77,7 +77,8 @@ nlohmann::json whole_payload(const MessageView& m) {
 
 Expected<std::optional<nlohmann::json>, std::string> Query::evaluate(const MessageView& m) const {
     const sql::Statement& s = impl_->statement;
-    const sql::EvalContext ctx{m.json, m};
+    sql::StepBudget budget;
+    const sql::EvalContext ctx{m.json, m, budget};
     if (s.where) {
         auto t = sql::evaluate_condition(*s.where, ctx, "WHERE");
         if (!t) return unexpected(t.error());

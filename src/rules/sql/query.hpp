@@ -3,6 +3,7 @@
 //   SELECT <expr> [AS name], ... | * FROM "<topic filter>" [WHERE <cond>]
 // evaluated per message into one output row (a JSON object) or nothing when
 // WHERE does not hold. The language is documented in docs/rules-sql.md.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,14 @@ public:
     // Values render as in SQL string conversion; NULL renders as "".
     Expected<std::string, std::string> render(const nlohmann::json& row,
                                               const MessageView& m) const;
+
+    // As render, with each hole's text passed through `encode`, which also
+    // sees the output so far (so it can tell which part of a URL the hole is
+    // in) and may refuse the value.
+    using HoleEncoder = std::function<Expected<std::string, std::string>(
+        std::string_view value, std::string_view rendered_before)>;
+    Expected<std::string, std::string> render(const nlohmann::json& row, const MessageView& m,
+                                              const HoleEncoder& encode) const;
 
 private:
     struct Impl;

@@ -76,14 +76,24 @@ bool Template::has_holes() const {
 
 Expected<std::string, std::string> Template::render(const nlohmann::json& row,
                                                     const MessageView& m) const {
+    return render(row, m, [](std::string_view value, std::string_view) {
+        return Expected<std::string, std::string>(std::string(value));
+    });
+}
+
+Expected<std::string, std::string> Template::render(const nlohmann::json& row, const MessageView& m,
+                                                    const HoleEncoder& encode) const {
     std::string out;
-    const sql::EvalContext ctx{&row, m};
+    sql::StepBudget budget;
+    const sql::EvalContext ctx{&row, m, budget};
     for (const auto& p : impl_->parts) {
         out += p.text;
         if (!p.hole) continue;
         auto v = sql::evaluate(*p.hole, ctx);
         if (!v) return unexpected(v.error());
-        out += sql::to_text(v->get());
+        auto text = encode(sql::to_text(v->get()), out);
+        if (!text) return unexpected(text.error());
+        out += *text;
     }
     return out;
 }

@@ -150,42 +150,4 @@ Truth compare(Op op, const json& a, const json& b) {
     return std::nullopt;
 }
 
-bool like(std::string_view s, std::string_view p) {
-    // Iterative matching with one backtrack point (the last %): O(|s|*|p|)
-    // at worst, no recursion.
-    std::size_t si = 0, pi = 0;
-    std::size_t star_p = std::string_view::npos, star_s = 0;
-    auto char_len = [](std::string_view t, std::size_t i) {
-        return std::min(utf8_sequence_length(static_cast<unsigned char>(t[i])), t.size() - i);
-    };
-    while (si < s.size()) {
-        if (pi < p.size() && p[pi] == '%') {
-            star_p = ++pi;
-            star_s = si;
-            continue;
-        }
-        if (pi < p.size() && p[pi] == '_') {
-            si += char_len(s, si);
-            ++pi;
-            continue;
-        }
-        if (pi < p.size()) {
-            std::size_t lit = pi;
-            if (p[lit] == '\\' && lit + 1 < p.size()) ++lit;
-            const std::size_t len = char_len(p, lit);
-            if (s.compare(si, len, p.substr(lit, len)) == 0) {
-                si += len;
-                pi = lit + len;
-                continue;
-            }
-        }
-        if (star_p == std::string_view::npos) return false;
-        star_s += char_len(s, star_s);
-        si = star_s;
-        pi = star_p;
-    }
-    while (pi < p.size() && p[pi] == '%') ++pi;
-    return pi == p.size();
-}
-
 }  // namespace ts::rules::sql

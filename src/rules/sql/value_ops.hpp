@@ -1,6 +1,6 @@
 #pragma once
-// The operators on values: arithmetic, comparison, LIKE. SQL's three-valued
-// logic is std::optional<bool>: nullopt is NULL (unknown).
+// The operators on values: arithmetic and comparison (LIKE is in like.hpp).
+// SQL's three-valued logic is std::optional<bool>: nullopt is NULL (unknown).
 #include <optional>
 #include <string_view>
 
@@ -23,8 +23,5 @@ Result negate(const json& a);
 // a number, or against a boolean (true = 1), compares numerically. Other
 // mixes are unequal, and have no order (NULL).
 Truth compare(Op op, const json& a, const json& b);
-
-// s LIKE pattern: % any run, _ one character, \ escapes the next one.
-bool like(std::string_view s, std::string_view pattern);
 
 }  // namespace ts::rules::sql

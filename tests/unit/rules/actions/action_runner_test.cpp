@@ -2,6 +2,7 @@
 // in-test target (the runner is what is under test here, not a target).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -57,13 +58,22 @@ struct Fixture {
     std::vector<Failure> failures;
     std::unique_ptr<ActionRunner> runner;
 
-    explicit Fixture(ActionSpec spec) {
+    // The system clock by default: most tests use backoffs of a few ms.
+    explicit Fixture(ActionSpec spec, const Clock& clock = system_clock()) {
         runner = std::make_unique<ActionRunner>(
             std::move(spec), std::make_unique<ScriptedTarget>(state),
             [this](const ActionItem& item, const std::string& reason) {
                 std::lock_guard lock(mu);
                 failures.push_back({item.row["n"].get<int>(), reason});
-            });
+            },
+            clock);
+    }
+    // No drain: on a manual clock a drain would wait for time nobody moves
+    // (a failed assertion returns before the test advances it).
+    ~Fixture() { runner->stop(0); }
+    static const Clock& system_clock() {
+        static const SystemClock clock;
+        return clock;
     }
     bool offer(int n) {
         ActionItem item;
@@ -167,16 +177,73 @@ TEST(ActionRunner, NonRetryableGoesStraightToTheSink) {
     EXPECT_EQ(f.runner->stats().retries.load(), 0u);
 }
 
-TEST(ActionRunner, BackoffDoublesAndIsCapped) {
-    // 4 retries at 40, 80, 160, 160 ms (cap 160): at least 440 ms.
-    Fixture f(spec_with(5, 40));
+// A manual clock that counts its reads, so a test can tell that the runner
+// has read the time a backoff starts from before the test moves it.
+class CountingClock final : public Clock {
+public:
+    Millis now_ms() const override {
+        reads_.fetch_add(1);
+        return now_.load();
+    }
+    Millis wall_ms() const override { return 1'700'000'000'000 + now_ms(); }
+    void advance(Millis ms) { now_ += ms; }
+    std::uint64_t reads() const { return reads_.load(); }
+
+private:
+    std::atomic<Millis> now_{0};
+    mutable std::atomic<std::uint64_t> reads_{0};
+};
+
+// Until the runner has counted retry number `retries` and read the clock
+// twice after it (the backoff's deadline, then the first check of it):
+// only then does moving the clock mean "time since the failure".
+void wait_backoff_started(Fixture& f, const CountingClock& clock, std::uint64_t retries) {
+    const auto guard = std::chrono::steady_clock::now() + 5s;  // against a hang only
+    while (f.runner->stats().retries.load() < retries && std::chrono::steady_clock::now() < guard)
+        std::this_thread::sleep_for(1ms);
+    const auto seen = clock.reads();
+    while (clock.reads() < seen + 2 && std::chrono::steady_clock::now() < guard)
+        std::this_thread::sleep_for(1ms);
+}
+
+TEST(ActionRunner, BackoffDoublesAndIsCappedOnTheInjectedClock) {
+    // 4 retries after 40, 80, 160, 160 ms (cap 160) of the runner's clock: a
+    // clock that only the test moves, so no retry can come early (however
+    // slow the machine) and none waits for real time.
+    CountingClock clock;
+    Fixture f(spec_with(5, 40), clock);
     for (int i = 0; i < 4; ++i) f.script(retryable("x"));
-    const auto start = std::chrono::steady_clock::now();
     f.offer(1);
-    ASSERT_TRUE(f.wait_sent(5));
-    const auto took = std::chrono::steady_clock::now() - start;
-    EXPECT_GE(took, 440ms);
-    EXPECT_LT(took, 2000ms);
+    std::size_t attempts = 1;
+    for (const Millis backoff : {40, 80, 160, 160}) {
+        wait_backoff_started(f, clock, attempts);
+        clock.advance(backoff - 1);
+        // One ms short of the backoff: the runner keeps waiting.
+        EXPECT_FALSE(f.wait_sent(attempts + 1, 30ms)) << "retry before " << backoff << " ms";
+        clock.advance(1);
+        ASSERT_TRUE(f.wait_sent(attempts + 1)) << "no retry after " << backoff << " ms";
+        ++attempts;
+    }
+    EXPECT_EQ(f.sent(), (std::vector<int>{1, 1, 1, 1, 1}));
+    EXPECT_EQ(f.runner->stats().retries.load(), 4u);
+    f.runner->stop(5000);
+    EXPECT_EQ(f.runner->stats().passed.load(), 1u);
+}
+
+TEST(ActionRunner, StopDrainsAgainstTheInjectedClock) {
+    // A minute of backoff on a manual clock; stop(10 s) gives up once the
+    // clock passes the drain deadline, not after real seconds.
+    CountingClock clock;
+    Fixture f(spec_with(10, 60'000), clock);
+    f.script(retryable("down"));
+    f.offer(1);
+    wait_backoff_started(f, clock, 1);
+    f.runner->request_stop(10'000);
+    clock.advance(10'000);
+    f.runner->stop();
+    ASSERT_EQ(f.failed().size(), 1u);
+    EXPECT_EQ(f.failed()[0].reason, "stopped");
+    EXPECT_EQ(f.sent(), (std::vector<int>{1}));
 }
 
 TEST(ActionRunner, DropNewestRefusesWhenFull) {
@@ -256,8 +323,10 @@ TEST(ActionRunner, ExceptionsFromATargetAreFailuresNotCrashes) {
         }
     };
     std::vector<std::string> reasons;
-    ActionRunner r(spec_with(3, 1), std::make_unique<Throwing>(),
-                   [&](const ActionItem&, const std::string& why) { reasons.push_back(why); });
+    ActionRunner r(
+        spec_with(3, 1), std::make_unique<Throwing>(),
+        [&](const ActionItem&, const std::string& why) { reasons.push_back(why); },
+        Fixture::system_clock());
     ActionItem item;
     item.row = {{"n", 1}};
     r.offer(std::move(item));

@@ -131,5 +131,58 @@ TEST(WebhookTarget, ATemplateThatCannotRenderIsNotRetryable) {
     EXPECT_TRUE(server.requests().empty());
 }
 
+// Device data in a URL template stays inside the component it is put in:
+// it cannot climb the path, start a query, add parameters or a fragment, or
+// smuggle an escape the receiver would decode.
+TEST(WebhookTarget, TemplateValuesAreEncodedForTheirPartOfTheUrl) {
+    HttpTestServer server;
+    auto t = webhook({{"url", server.url("/hook/${v}/x?a=${v}&b=1")}});
+    const std::pair<const char*, const char*> cases[] = {
+        {"../../admin?x=1#", "/hook/..%2F..%2Fadmin%3Fx%3D1%23/x?a=..%2F..%2Fadmin%3Fx%3D1%23&b=1"},
+        {"a&b=c", "/hook/a%26b%3Dc/x?a=a%26b%3Dc&b=1"},
+        {"%2e%2e", "/hook/%252e%252e/x?a=%252e%252e&b=1"},
+        {"a+b c", "/hook/a%2Bb%20c/x?a=a%2Bb%20c&b=1"},
+        {"\r\nX-Evil: 1", "/hook/%0D%0AX-Evil%3A%201/x?a=%0D%0AX-Evil%3A%201&b=1"},
+        {"d\u00e9v-1_~.", "/hook/d%C3%A9v-1_~./x?a=d%C3%A9v-1_~.&b=1"},
+    };
+    for (const auto& [value, target] : cases) {
+        auto r = t->send(item({{"v", value}}));
+        ASSERT_TRUE(r.has_value()) << value << ": " << r.error().reason;
+    }
+    const auto seen = server.requests();
+    ASSERT_EQ(seen.size(), std::size(cases));
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].target, cases[i].second);
+}
+
+TEST(WebhookTarget, ADotSegmentValueInThePathIsRefused) {
+    HttpTestServer server;
+    auto t = webhook({{"url", server.url("/hook/${v}/x?q=${v}")}});
+    for (const char* v : {".", ".."}) {
+        auto r = t->send(item({{"v", v}}));
+        ASSERT_FALSE(r.has_value()) << v;
+        EXPECT_FALSE(r.error().retryable);
+        EXPECT_EQ(r.error().reason,
+                  std::string("url: a value of '") + v + "' may not form a path segment");
+    }
+    // In the query a dot is only text.
+    auto q = webhook({{"url", server.url("/hook?q=${v}")}});
+    ASSERT_TRUE(q->send(item({{"v", ".."}})).has_value());
+    ASSERT_EQ(server.requests().size(), 1u);
+    EXPECT_EQ(server.requests()[0].target, "/hook?q=..");
+}
+
+TEST(WebhookTarget, TemplatesAndLineBreaksAreRefusedWhereTheyCouldRedirect) {
+    for (const char* url : {"http://${host}/x", "http://h:${port}/x", "http://${a}@h/x"}) {
+        auto spec = parse_action({{"type", "webhook"}, {"url", url}}, "actions[0]");
+        ASSERT_FALSE(spec.has_value()) << url;
+        EXPECT_NE(spec.error().find("actions[0].url"), std::string::npos) << spec.error();
+    }
+    auto spec = parse_action(
+        {{"type", "webhook"}, {"url", "http://h/x"}, {"headers", {{"X-A", "a\r\nHost: evil"}}}},
+        "actions[0]");
+    ASSERT_FALSE(spec.has_value());
+    EXPECT_EQ(spec.error(), "actions[0].headers.X-A: may not contain line breaks or NUL");
+}
+
 }  // namespace
 }  // namespace ts::rules
