@@ -75,8 +75,9 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         const auto& t = conn->transport();
         auto auth = authenticator_->authenticate({c, t.remote_address(), t.kind()});
         if (auth.reason != ReasonCode::Success) {
-            logger()->info("remote={} client={} refused: {} ({})", t.remote_address(), c.client_id,
-                           auth.why, mqtt::to_string(auth.reason));
+            if (!auth.logged)
+                logger()->info("remote={} client={} refused: {} ({})", t.remote_address(),
+                               c.client_id, auth.why, mqtt::to_string(auth.reason));
             return refused(auth.reason);
         }
         identity = std::move(auth.identity);

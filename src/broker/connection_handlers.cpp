@@ -98,7 +98,9 @@ void Connection::on_connect(mqtt::Connect&& c) {
     auto result = broker().connect(shared_from_this(), c);
     if (result.reason != ReasonCode::Success) {
         append_packet(mqtt::Connack{false, result.reason, {}});
-        close_with(result.reason, false, "connect refused for client id " + c.client_id);
+        // Who was refused and why is logged where it was decided (the
+        // authenticator summarises repeats and cuts long identifiers).
+        close_with(result.reason, false, "connect refused");
         return;
     }
 
