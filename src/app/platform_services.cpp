@@ -66,6 +66,7 @@ std::string BrokerMetrics::prometheus_text() {
                c.replies_received.load());
     }
     if (rules_) out += rules_->prometheus_text();
+    if (auth_) out += auth_->prometheus_text();
     return out;
 }
 

@@ -2,6 +2,7 @@
 // The broker as the API and the thing layer see it: publishing for POST
 // /messages and for device downlinks, and the counters behind GET /metrics.
 #include "api/services.hpp"
+#include "app/device_authenticator.hpp"
 #include "broker/broker.hpp"
 #include "rules/engine.hpp"
 #include "thing/device_link.hpp"
@@ -22,14 +23,16 @@ private:
 class BrokerMetrics final : public api::MetricsSource {
 public:
     BrokerMetrics(broker::Broker& broker, const thing::ThingService* thing = nullptr,
-                  const rules::RuleEngine* rules = nullptr)
-        : broker_(broker), thing_(thing), rules_(rules) {}
+                  const rules::RuleEngine* rules = nullptr,
+                  const DeviceAuthenticator* auth = nullptr)
+        : broker_(broker), thing_(thing), rules_(rules), auth_(auth) {}
     std::string prometheus_text() override;
 
 private:
     broker::Broker& broker_;
     const thing::ThingService* thing_;
     const rules::RuleEngine* rules_;
+    const DeviceAuthenticator* auth_;
 };
 
 // The broker as the thing layer sees it: system downlinks go to the device's

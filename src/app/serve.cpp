@@ -115,11 +115,15 @@ int serve(const ServeConfig& cfg) {
         logger->error("cannot load broker state: {}", loaded.error().message);
         return 1;
     }
-    DeviceAuthenticator authenticator(
-        **reg,
-        AuthSettings{cfg.broker.allow_anonymous, token->token, cfg.auth_fail_limit,
-                     cfg.auth_fail_window_s, cfg.auth_block_s},
-        clock);
+    AuthSettings auth;
+    auth.allow_anonymous = cfg.broker.allow_anonymous;
+    auth.admin_token = token->token;
+    auth.throttle.fail_limit = cfg.auth_fail_limit;
+    auth.throttle.address_fail_limit = cfg.auth_address_fail_limit;
+    auth.throttle.fail_window_s = cfg.auth_fail_window_s;
+    auth.throttle.block_s = cfg.auth_block_s;
+    auth.max_clock_skew_s = cfg.auth_max_clock_skew_s;
+    DeviceAuthenticator authenticator(**reg, std::move(auth), clock);
     DeviceStatusPublisher status(**reg, broker, clock);
     broker.set_authenticator(&authenticator);
     broker.set_observer(&status);
@@ -237,7 +241,7 @@ int serve(const ServeConfig& cfg) {
     }
 
     BrokerPublisher publisher(broker);
-    BrokerMetrics metrics(broker, &thing, &rule_engine);
+    BrokerMetrics metrics(broker, &thing, &rule_engine, &authenticator);
     BrokerDeviceFeed device_feed(broker);
     PlatformOverview overview(**reg, broker, thing, **rule_store, rule_engine);
     std::unique_ptr<api::ApiServer> http;

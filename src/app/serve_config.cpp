@@ -93,6 +93,8 @@ std::map<std::string, Setter> setters(ServeConfig& c) {
         {"http.public_url", text(c.http_public_url)},
         {"http.console_dir", text(c.console_dir)},
         {"auth.fail_limit", integer(c.auth_fail_limit)},
+        {"auth.address_fail_limit", integer(c.auth_address_fail_limit)},
+        {"auth.max_clock_skew_s", integer(c.auth_max_clock_skew_s)},
         {"auth.fail_window_s", integer(c.auth_fail_window_s)},
         {"auth.block_s", integer(c.auth_block_s)},
     };

@@ -33,9 +33,16 @@ struct ServeConfig {
     // The web console's built files; empty: where this build put them
     // (default_console_dir()).
     std::string console_dir;
-    std::uint32_t auth_fail_limit = 10;     // failed sign-ins from one address ...
-    std::uint32_t auth_fail_window_s = 60;  // ... within this window ...
-    std::uint32_t auth_block_s = 60;        // ... block it for this long; 0 turns throttling off
+    // Failed sign-ins of one identity from one address within the window
+    // block that pair for block_s; failures of any identity from one address
+    // (IPv6: one /64) block the whole address at address_fail_limit.
+    std::uint32_t auth_fail_limit = 10;           // 0 turns throttling off
+    std::uint32_t auth_address_fail_limit = 100;  // 0: no per-address block
+    std::uint32_t auth_fail_window_s = 60;
+    std::uint32_t auth_block_s = 60;  // 0 turns throttling off
+    // Signed CONNECT timestamps further than this from the clock are refused;
+    // 0: not checked (Alibaba's C SDKs sign a constant timestamp).
+    std::uint32_t auth_max_clock_skew_s = 0;
     broker::BrokerConfig broker;
 };
 

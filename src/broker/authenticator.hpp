@@ -38,6 +38,9 @@ struct AuthResult {
     // the server choose send a client id with an empty identifier part.
     std::string assigned_client_id;
     std::string why;  // for the log when refused
+    // The authenticator logged the refusal itself (summarising repeated
+    // ones), so the broker does not log it again.
+    bool logged = false;
 };
 
 class Authenticator {

@@ -11,7 +11,7 @@
 #include "broker/persistence.hpp"
 #include "broker/topic.hpp"
 #include "core/log.hpp"
-#include "core/log_text.hpp"
+#include "core/log_limiter.hpp"
 
 namespace ts::broker {
 
@@ -119,8 +119,9 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
         const auto& t = conn->transport();
         auto auth = authenticator_->authenticate({c, t.remote_address(), t.kind()});
         if (auth.reason != ReasonCode::Success) {
-            logger()->info("remote={} client={} refused: {} ({})", t.remote_address(), c.client_id,
-                           auth.why, mqtt::to_string(auth.reason));
+            if (!auth.logged)
+                logger()->info("remote={} client={} refused: {} ({})", t.remote_address(),
+                               c.client_id, auth.why, mqtt::to_string(auth.reason));
             return refused(auth.reason);
         }
         identity = std::move(auth.identity);
@@ -233,7 +234,7 @@ void Broker::note_retain_refused(std::string_view who, std::string_view topic, R
     retained_refused_.fetch_add(1, std::memory_order_relaxed);
     if (auto n = retained_refusal_log_.pass(clock_.now_ms()))
         logger()->warn("not retained: {} from {} on {} ({} refused in the last interval)",
-                       to_string(why), log::text(who), log::text(topic), n);
+                       to_string(why), clip_for_log(who), clip_for_log(topic), n);
 }
 
 std::size_t Broker::forget_retained(

@@ -9,7 +9,7 @@
 #include "broker/broker.hpp"
 #include "broker/worker.hpp"
 #include "core/log.hpp"
-#include "core/log_text.hpp"
+#include "core/log_limiter.hpp"
 #include "net/tls_sniff.hpp"
 
 namespace ts::broker {
@@ -521,8 +521,12 @@ void Connection::release_idle_buffers() {
 
 void Connection::close_with(mqtt::ReasonCode reason, bool notify, std::string_view why) {
     if (closed_ || state_ == State::Closing) return;
-    logger()->info("client={} remote={} closing: {} ({})", log::text(client_id()),
-                   transport_->remote_address(), log::text(why, 200), mqtt::to_string(reason));
+    // Before sign-in the refusal was logged where it was decided (the
+    // authenticator summarises repeats): a line per refused CONNECT here
+    // would be the flood it avoids.
+    logger()->log(state_ == State::AwaitingConnect ? spdlog::level::debug : spdlog::level::info,
+                  "client={} remote={} closing: {} ({})", clip_for_log(client_id()),
+                  transport_->remote_address(), clip_for_log(why, 200), mqtt::to_string(reason));
     if (notify && version_ == mqtt::ProtocolVersion::v5 && state_ == State::Connected) {
         append_packet(mqtt::Disconnect{reason, {}});
     } else if (notify && version_ == mqtt::ProtocolVersion::v5 &&

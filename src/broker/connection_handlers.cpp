@@ -6,7 +6,7 @@
 #include "broker/topic.hpp"
 #include "broker/worker.hpp"
 #include "core/log.hpp"
-#include "core/log_text.hpp"
+#include "core/log_limiter.hpp"
 
 namespace ts::broker {
 
@@ -100,7 +100,9 @@ void Connection::on_connect(mqtt::Connect&& c) {
     auto result = broker().connect(shared_from_this(), c);
     if (result.reason != ReasonCode::Success) {
         append_packet(mqtt::Connack{false, result.reason, {}});
-        close_with(result.reason, false, "connect refused for client id " + c.client_id);
+        // Who was refused and why is logged where it was decided (the
+        // authenticator summarises repeats and cuts long identifiers).
+        close_with(result.reason, false, "connect refused");
         return;
     }
 
@@ -195,7 +197,7 @@ void Connection::on_publish(mqtt::Publish&& p) {
             logger()->info(
                 "client={} ({}) may not publish to {}: dropped ({} denied in the last "
                 "interval)",
-                log::text(client_id()), log::text(identity_->name), log::text(p.topic), n);
+                clip_for_log(client_id()), clip_for_log(identity_->name), clip_for_log(p.topic), n);
         refuse_publish(p, version_ == mqtt::ProtocolVersion::v5 ? ReasonCode::NotAuthorized
                                                                 : ReasonCode::Success);
         return;

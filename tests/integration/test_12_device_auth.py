@@ -3,6 +3,7 @@ sign-in throttling, application clients and anonymous access."""
 
 from __future__ import annotations
 
+import ssl
 import time
 
 import pytest
@@ -15,7 +16,7 @@ from pahoclient import V5, V311, unique_id
 pytestmark = pytest.mark.thingstead_only("device registry and sign-in")
 
 # Many refusals in one test: keep the per-address block out of the way.
-NO_THROTTLE = pytest.mark.broker_config({"auth": {"fail_limit": 100000}})
+NO_THROTTLE = pytest.mark.broker_config({"auth": {"fail_limit": 100000, "address_fail_limit": 100000}})
 
 # CONNACK codes: (3.1.1, 5.0)
 ACCEPTED = (0, 0x00)
@@ -81,8 +82,10 @@ def test_client_id_variants_of_the_sdks(platform, version):
 
     cases = {
         # iotkit-embedded 3.x / Link SDK 4: pk.dn, constant timestamp, UPPER hex, extra keys
-        "c-sdk": (f"{pk}.{dn}|timestamp=2524608000000,_ss=1,_v=sdk-c-4.1.0,securemode=2,"
-                  f"signmethod=hmacsha256,ext=3,_conn=tls_a5|",
+        # (securemode=3: this is plain TCP; securemode=2 claims TLS, see
+        # test_securemode_2_needs_tls)
+        "c-sdk": (f"{pk}.{dn}|timestamp=2524608000000,_ss=1,_v=sdk-c-4.1.0,securemode=3,"
+                  f"signmethod=hmacsha256,ext=3,_conn=tcp|",
                   sign_hex("hmacsha256", secret, content(f"{pk}.{dn}", "2524608000000"), upper=True)),
         # npm: pk&dn, ms timestamp, '|' inside a value (lan=JS|WX), trailing comma
         "npm-wx": (f"{pk}&{dn}|securemode=3,signmethod=hmacsha1,timestamp=1700000000000,lan=JS|WX,_v=1.2.8,|",
@@ -251,18 +254,22 @@ def test_application_clients(platform, pclients, version):
 # ---------------------------------------------------------------- throttling
 @pytest.mark.broker_config({"auth": {"fail_limit": 3, "fail_window_s": 60, "block_s": 2}})
 @pytest.mark.parametrize("version", VERSIONS)
-def test_failed_sign_ins_block_the_address(platform, version):
-    api, pk, (dev,) = _setup(platform)
+def test_failed_sign_ins_block_that_identity_from_that_address(platform, version):
+    api, pk, (dev, neighbour) = _setup(platform, 2)
     good = device_login(pk, dev["deviceName"], dev["deviceSecret"])
     bad = device_login(pk, dev["deviceName"], "wrong-secret")
     expect_code(raw_connect(platform, version, *good), ACCEPTED, version, "before any failure")
     for i in range(3):
         expect_code(raw_connect(platform, version, *bad), BAD_CREDENTIALS, version, f"failure {i + 1}")
     blocked_at = time.monotonic()
-    # now blocked: even the right credentials, and application clients, are refused
+    # now blocked: even the right credentials of that device are refused ...
     expect_code(raw_connect(platform, version, *good), BANNED, version, "right secret while blocked")
-    expect_code(raw_connect(platform, version, unique_id("app"), "app", platform.admin_token), BANNED, version,
-                "application client while blocked")
+    # ... but not other identities from the same address
+    expect_code(raw_connect(platform, version, unique_id("app"), "app", platform.admin_token), ACCEPTED, version,
+                "application client while the device is blocked")
+    expect_code(raw_connect(platform, version, *device_login(pk, neighbour["deviceName"],
+                                                             neighbour["deviceSecret"])),
+                ACCEPTED, version, "another device while the device is blocked")
     # the block ends after block_s
     deadline = blocked_at + 6
     while True:
@@ -285,6 +292,129 @@ def test_default_limit_is_ten_failures(platform, version):
     expect_code(raw_connect(platform, version, *good), ACCEPTED, version, "after 9 failures")
     expect_code(raw_connect(platform, version, *bad), BAD_CREDENTIALS, version, "failure 10")
     expect_code(raw_connect(platform, version, *good), BANNED, version, "after 10 failures")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_wrong_secret_retried_does_not_lock_out_nat_neighbours(platform, version):
+    """Alibaba's C SDK retries a refused CONNECT (8 times, 2 s apart): with
+    default settings a device with a wrong secret, retried past fail_limit,
+    is blocked, while another device behind the same address (127.0.0.1)
+    still signs in."""
+    api, pk, (broken, neighbour) = _setup(platform, 2)
+    bad = device_login(pk, broken["deviceName"], "wrong-secret")
+    good = device_login(pk, neighbour["deviceName"], neighbour["deviceSecret"])
+    for i in range(10):
+        expect_code(raw_connect(platform, version, *bad), BAD_CREDENTIALS, version, f"failure {i + 1}")
+    for i in range(3):
+        expect_code(raw_connect(platform, version, *bad), BANNED, version, f"retry {i + 1} while blocked")
+        expect_code(raw_connect(platform, version, *good), ACCEPTED, version, "the NAT neighbour")
+    metrics = platform.api.get("/metrics", expect=200).raw.decode()
+    assert 'thingstead_auth_refused_total{reason="bad_signature"} 10' in metrics, metrics
+    assert 'thingstead_auth_throttled_total{scope="identity"} 3' in metrics, metrics
+
+
+@pytest.mark.broker_config({"auth": {"fail_limit": 3, "address_fail_limit": 6}})
+@pytest.mark.parametrize("version", VERSIONS)
+def test_address_blocked_at_its_own_higher_limit(platform, version):
+    """Guessing across many identities from one address: after
+    address_fail_limit failures every sign-in from there is refused."""
+    api, pk, (dev,) = _setup(platform)
+    for i in range(6):
+        unknown = device_login(pk, f"guess_{i}", "secret")
+        expect_code(raw_connect(platform, version, *unknown), NOT_AUTHORIZED, version, f"guess {i + 1}")
+    expect_code(raw_connect(platform, version, *device_login(pk, dev["deviceName"], dev["deviceSecret"])),
+                BANNED, version, "a registered device from the blocked address")
+    expect_code(raw_connect(platform, version, unique_id("app"), "app", platform.admin_token), BANNED, version,
+                "an application from the blocked address")
+    metrics = platform.api.get("/metrics", expect=200).raw.decode()
+    assert 'thingstead_auth_throttled_total{scope="address"} 2' in metrics, metrics
+
+
+@NO_THROTTLE
+def test_repeated_refusals_are_summarised_in_the_log(platform):
+    api, pk, (dev,) = _setup(platform)
+    long_cid = f"{pk}.{dev['deviceName']}" + "x" * 300
+    bad = device_login(pk, dev["deviceName"], "wrong-secret", cid=long_cid)
+    started = time.monotonic()
+    for _ in range(40):
+        expect_code(raw_connect(platform, 4, *bad), BAD_CREDENTIALS, 4, "wrong secret")
+    elapsed = time.monotonic() - started
+    lines = [ln for ln in platform.log.splitlines() if "refused:" in ln and "remote=127.0.0.1" in ln]
+    # one line per address per 10 s interval, whatever the machine's speed
+    assert 1 <= len(lines) <= 1 + int(elapsed // 10) + 1, "\n".join(lines)
+    assert long_cid not in platform.log, "identifiers are cut"
+    assert long_cid[:64] + "\u2026" in lines[0], lines[0]
+    metrics = platform.api.get("/metrics", expect=200).raw.decode()
+    assert 'thingstead_auth_refused_total{reason="bad_signature"} 40' in metrics, metrics
+
+
+# ---------------------------------------------------------------- securemode, clock skew
+def _tls_connect(platform, version, cid, user, pw):
+    ctx = ssl.create_default_context(cafile=platform.ca_file)
+    c = raw.RawClient(platform.host, platform.tls_port, version=version)
+    c.sock = ctx.wrap_socket(c.sock, server_hostname="localhost")
+    with c:
+        ack = c.connect(cid, username=user, password=pw)
+        if ack.reason != 0:
+            c.wait_closed(3)
+        return ack
+
+
+@pytest.mark.tls
+@pytest.mark.parametrize("version", VERSIONS)
+def test_securemode_2_needs_tls(platform, version):
+    """securemode=2 is Alibaba's TLS mode: over plain TCP it is refused, over TLS accepted."""
+    api, pk, (dev,) = _setup(platform)
+    login = device_login(pk, dev["deviceName"], dev["deviceSecret"], securemode=2)
+    expect_code(raw_connect(platform, version, *login), NOT_AUTHORIZED, version, "securemode=2 over plain TCP")
+    assert "securemode=2 (TLS) claimed over plain tcp" in platform.log
+    expect_code(_tls_connect(platform, version, *login), ACCEPTED, version, "securemode=2 over TLS")
+    plain = device_login(pk, dev["deviceName"], dev["deviceSecret"], securemode=3)
+    expect_code(raw_connect(platform, version, *plain), ACCEPTED, version, "securemode=3 over plain TCP")
+
+
+@NO_THROTTLE
+@pytest.mark.broker_config({"auth": {"max_clock_skew_s": 300}})
+@pytest.mark.parametrize("version", VERSIONS)
+def test_max_clock_skew_refuses_stale_signed_connects(platform, version):
+    api, pk, (dev,) = _setup(platform)
+    dn, secret = dev["deviceName"], dev["deviceSecret"]
+    now_ms = int(time.time() * 1000)
+    fresh = device_login(pk, dn, secret, timestamp=str(now_ms))
+    expect_code(raw_connect(platform, version, *fresh), ACCEPTED, version, "timestamp now (ms)")
+    seconds = device_login(pk, dn, secret, timestamp=str(now_ms // 1000 - 60))
+    expect_code(raw_connect(platform, version, *seconds), ACCEPTED, version, "a minute ago (s, Python SDK)")
+    for what, ts in (("an hour ago", str(now_ms - 3_600_000)), ("an hour ahead", str(now_ms + 3_600_000)),
+                     ("the C SDKs' constant", "2524608000000"), ("missing", None)):
+        stale = device_login(pk, dn, secret, timestamp=ts)
+        expect_code(raw_connect(platform, version, *stale), BAD_CREDENTIALS, version, what)
+
+
+# ---------------------------------------------------------------- reserved client ids
+@NO_THROTTLE
+@pytest.mark.parametrize("version", VERSIONS)
+def test_application_may_not_take_a_devices_session(platform, pclients, version):
+    api, pk, (dev,) = _setup(platform)
+    dn = dev["deviceName"]
+    with raw.RawClient(platform.host, platform.port, version=version) as device:
+        cid, user, pw = device_login(pk, dn, dev["deviceSecret"])
+        assert device.connect(cid, username=user, password=pw).reason == 0
+        for reserved in (f"device:{pk}/{dn}", "ts-1a2b3c-7"):
+            expect_code(raw_connect(platform, version, reserved, "app", platform.admin_token),
+                        IDENTIFIER_REJECTED, version, f"app with client id {reserved}")
+        assert "client id is reserved for the platform" in platform.log
+        # the device was not kicked: it still answers a ping
+        device.send(raw.pingreq())
+        assert device.read_packet(3).type == raw.PINGRESP
+    expect_code(raw_connect(platform, version, unique_id("backend"), "app", platform.admin_token), ACCEPTED,
+                version, "an ordinary application client id")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_anonymous_may_not_take_a_reserved_client_id(broker, version):
+    with raw.RawClient(broker.host, broker.port, version=version) as c:
+        ack = c.connect("device:pk/dn")
+        expect_code(ack, IDENTIFIER_REJECTED, version, "anonymous with a device session key")
 
 
 # ---------------------------------------------------------------- one connection per device

@@ -13,6 +13,7 @@ import pytest
 
 import mqttraw as raw
 from conftest import device_login
+from pahoclient import unique_id
 
 pytestmark = pytest.mark.thingstead_only("device registry and topic authorisation")
 
@@ -80,6 +81,18 @@ class RawDevice:
 
     def close(self):
         self.c.close()
+
+
+class RawApp(RawDevice):
+    """An application client (username app, the admin token) over a raw socket."""
+
+    def __init__(self, platform, version: int):
+        self.version = version
+        self.pk, self.dn = "-", "app"
+        self.c = raw.RawClient(platform.host, platform.port, version=version)
+        ack = self.c.connect(unique_id("app"), username="app", password=platform.admin_token)
+        assert ack.reason == 0, f"app: CONNACK {ack.reason:#x}"
+        self.received = []
 
 
 @pytest.fixture
@@ -209,6 +222,41 @@ def test_publish_on_other_devices_topics_denied_and_not_delivered(world, pclient
     app.expect_none(0.3)
     assert B.messages(0.2) == [], "dev_b received what dev_a published on its topics"
     assert QA.messages(0.2) == [], "the other product's dev_a received what dev_a published"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_applications_may_not_publish_where_only_the_platform_speaks(world, platform, pclients, version):
+    """$SYS (broker statistics), /as/mqtt/status (device status) and
+    /{pk}/{dn}/thing/... (forwarded device data) come from the platform only:
+    an application's publish there is refused (PUBACK 0x87 in 5.0, acked and
+    dropped in 3.1.1), is not delivered and is not retained."""
+    api, pk, qk, a, b, qa, connect = world
+    reserved = ["$SYS/broker/uptime", "$SYS/x",
+                f"/as/mqtt/status/{pk}/dev_a",
+                f"/{pk}/dev_a/thing/event/property/post"]
+    sentinel = f"/{pk}/dev_a/user/get"
+    watcher = _app_watch(pclients, *reserved, sentinel)
+    app = RawApp(platform, version)
+    want = 0 if version == 4 else 0x87
+    for t in reserved:
+        app.c.send(raw.publish(t, b"forged", qos=1, retain=True, packet_id=7, version=version))
+        ack = app._expect(raw.PUBACK)
+        assert ack.reason == want, f"PUBACK for {t}: expected {want:#x}, got {ack.reason:#x}"
+
+    def until_sentinel(client):
+        # Messages of one publisher arrive in order: whatever was delivered
+        # of the forged ones arrives before the sentinel.
+        assert app.publish1(sentinel, b"sentinel") == 0
+        seen = []
+        while not seen or seen[-1].payload != b"sentinel":
+            seen.append(client.wait_message(3))
+        return [(m.topic, m.payload) for m in seen if m.payload == b"forged"]
+
+    assert until_sentinel(watcher) == []
+    late = _app_watch(pclients, *reserved, sentinel)  # retained ones would come now
+    assert until_sentinel(late) == [], "forged messages were retained"
+    # elsewhere the application still publishes as before
+    assert app.publish1(f"/sys/{pk}/dev_a/thing/service/property/set", b"{}") == 0
 
 
 @pytest.mark.parametrize("version", VERSIONS)
