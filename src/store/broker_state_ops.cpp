@@ -1,4 +1,5 @@
 #include "store/broker_state_ops.hpp"
+#include "core/overloaded.hpp"
 
 #include <string_view>
 #include <unordered_set>
@@ -6,11 +7,6 @@
 namespace ts::store {
 
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-    using Fs::operator()...;
-};
 
 // A key naming the row an operation writes: a table tag, then the primary
 // key. The first part is length-prefixed so that no choice of bytes in the

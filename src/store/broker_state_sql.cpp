@@ -1,4 +1,5 @@
 #include "store/broker_state_sql.hpp"
+#include "core/overloaded.hpp"
 
 #include <string_view>
 #include <utility>
@@ -12,11 +13,6 @@ using sqlite::Blob;
 using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Status;
-
-template <class... Fs>
-struct Overloaded : Fs... {
-    using Fs::operator()...;
-};
 
 template <class... Args>
 Status exec(Statement& stmt, const Args&... args) {

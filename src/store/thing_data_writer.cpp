@@ -1,4 +1,5 @@
 #include "store/thing_data_writer.hpp"
+#include "core/overloaded.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -13,11 +14,6 @@ namespace {
 using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Status;
-
-template <class... Fs>
-struct Overloaded : Fs... {
-    using Fs::operator()...;
-};
 
 template <class... Args>
 Status exec(Statement& stmt, const Args&... args) {
