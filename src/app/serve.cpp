@@ -14,6 +14,7 @@
 #include "app/admin_token.hpp"
 #include "app/broker_device_feed.hpp"
 #include "app/broker_rule_host.hpp"
+#include "app/data_dir_lock.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
 #include "app/platform_overview.hpp"
@@ -68,6 +69,13 @@ int serve(const ServeConfig& cfg) {
     std::filesystem::create_directories(cfg.data_dir, ec);
     if (ec) {
         logger->error("cannot create data directory {}: {}", cfg.data_dir, ec.message());
+        return 1;
+    }
+    // Held until serve returns: a second server on this directory refuses
+    // to start instead of writing the same files.
+    auto dir_lock = DataDirLock::acquire(cfg.data_dir);
+    if (!dir_lock) {
+        logger->error("{}", dir_lock.error().message);
         return 1;
     }
     const auto db_path = (std::filesystem::path(cfg.data_dir) / "thingstead.db").string();
