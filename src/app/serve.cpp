@@ -1,5 +1,6 @@
 #include "app/serve.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -56,6 +57,27 @@ void act_on_registry_change(registry::Registry& reg, broker::Broker& broker,
             },
             mqtt::ReasonCode::AdministrativeAction);
     });
+}
+
+// What the stores had given up on, to tell what the shutdown lost.
+struct ShutdownLosses {
+    std::uint64_t broker_records = 0;
+    store::ThingDataStore::Unsaved thing_data;
+};
+
+// Logs what was given up on during shutdown; true when anything was.
+bool report_unsaved(spdlog::logger& logger, const ShutdownLosses& before,
+                    const ShutdownLosses& after, std::uint32_t drain_s) {
+    const auto values = after.thing_data.property_values - before.thing_data.property_values;
+    const auto other = after.thing_data.other_writes - before.thing_data.other_writes;
+    const auto records = after.broker_records - before.broker_records;
+    if (values == 0 && other == 0 && records == 0) return false;
+    logger.error(
+        "stopped with unsaved data (writes kept failing; shutdown drain {} s): {} property "
+        "values, {} other device data writes, {} broker state records (sessions, "
+        "subscriptions, queued and retained messages) not saved",
+        drain_s, values, other, records);
+    return true;
 }
 
 }  // namespace
@@ -260,6 +282,14 @@ int serve(const ServeConfig& cfg) {
     });
     signals_ctx.run();
 
+    // From here the stores give up writes that keep failing once the drain
+    // deadline has passed: a full disk must not hold shutdown for minutes.
+    const ShutdownLosses before{state->stats().dropped_ops, (*thing_data)->unsaved()};
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(cfg.shutdown_drain_s);
+    state->set_drain_deadline(deadline);
+    (*thing_data)->set_drain_deadline(deadline);
+
     if (http) http->stop();
     for (auto& l : listeners) l->stop();
     // Rows still queued get a short drain (republish needs the broker).
@@ -268,6 +298,8 @@ int serve(const ServeConfig& cfg) {
     // Replies waiting for their batch go out (or not) before the thing
     // layer they call back into is destroyed.
     (*thing_data)->flush();
+    const ShutdownLosses after{state->stats().dropped_ops, (*thing_data)->unsaved()};
+    if (report_unsaved(*logger, before, after, cfg.shutdown_drain_s)) return 1;
     logger->info("stopped");
     return 0;
 }

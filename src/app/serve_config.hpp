@@ -15,6 +15,10 @@ struct ServeConfig {
     std::size_t threads = 0;  // 0: one per core
     std::string log_level = "info";
     bool log_json = false;
+    // After SIGTERM/SIGINT, how long writes still failing (a full or broken
+    // disk) are retried before they are given up, logged and the process
+    // exits non-zero.
+    std::uint32_t shutdown_drain_s = 10;
     std::string bind = "0.0.0.0";
     std::uint16_t mqtt_port = 1883;
     std::uint16_t tls_port = 8883;

@@ -65,3 +65,63 @@ def test_data_dir_is_free_again_after_the_server_stops(broker):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
 
+
+def _mount_tmpfs(path: Path, size: str) -> bool:
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                       capture_output=True, text=True)
+    return r.returncode == 0
+
+
+def _fill(directory: Path) -> None:
+    """Writes a file until the filesystem has no room left."""
+    chunk = b"\0" * 65536
+    with open(directory / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(chunk)
+        except OSError:
+            pass
+        try:  # the last few bytes too
+            while True:
+                f.write(b"\0" * 512)
+        except OSError:
+            pass
+
+
+def test_shutdown_with_a_full_disk_is_bounded_and_reports_what_was_lost(tmp_path):
+    from conftest import Broker
+    from pahoclient import Clients
+
+    b = Broker(tmp_path / "broker", {"server": {"shutdown_drain_s": 2}})
+    if os.geteuid() != 0 or not _mount_tmpfs(b.data_dir, "8m"):
+        pytest.skip("needs root to mount a small tmpfs as the data directory")
+    clients = None
+    try:
+        b.start()
+        clients = Clients(b)
+        p = clients.connected()
+        p.publish("full/warmup", b"x", 1, retain=True)
+        _fill(b.data_dir)
+        # Retained messages the store has no room for: the writer fails and
+        # retries them.
+        for i in range(3):
+            p.publish(f"full/{i}", os.urandom(600_000), 1, retain=True)
+        deadline = time.monotonic() + 60
+        while "writing" not in b.log or "failed" not in b.log:
+            assert time.monotonic() < deadline, f"the store never failed a write:\n{b.log}"
+            time.sleep(0.1)
+
+        b.stopped_on_purpose = True
+        b.signal(signal.SIGTERM)
+        try:
+            rc = b.proc.wait(60)  # a hang guard, far beyond the 2 s drain
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 60 s after SIGTERM with a 2 s drain:\n{b.log[-5000:]}")
+        assert rc != 0, f"exit code 0 although writes were lost:\n{b.log[-5000:]}"
+        assert "stopped with unsaved data" in b.log, b.log[-5000:]
+        assert "broker state records" in b.log
+    finally:
+        if clients is not None:
+            clients.close_all()
+        b.kill()
+        subprocess.run(["umount", "-l", str(b.data_dir)], capture_output=True)
