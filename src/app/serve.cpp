@@ -151,11 +151,9 @@ int serve(const ServeConfig& cfg) {
     }
     BrokerDeviceLink device_link(broker);
     thing::ThingOptions thing_options;
-    thing_options.public_api_url =
-        !cfg.http_public_url.empty()
-            ? cfg.http_public_url
-            : fmt::format("http://{}:{}", cfg.bind == "0.0.0.0" ? "127.0.0.1" : cfg.bind,
-                          cfg.http_port);
+    thing_options.downloads.public_url = cfg.http_public_url;
+    thing_options.downloads.http_port = cfg.http_port;
+    if (cfg.bind != "0.0.0.0" && cfg.bind != "::") thing_options.downloads.fallback_host = cfg.bind;
     thing::ThingService thing(**reg, **thing_data, device_link, clock, thing_options);
     if (auto loaded = thing.load(); !loaded) {
         logger->error("cannot load thing data: {}", loaded.error().message);

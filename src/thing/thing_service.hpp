@@ -29,6 +29,7 @@
 #include "store/thing_data.hpp"
 #include "thing/alink.hpp"
 #include "thing/device_link.hpp"
+#include "thing/download_url.hpp"
 #include "thing/model_cache.hpp"
 #include "thing/thing_errors.hpp"
 #include "thing/uplink_topic.hpp"
@@ -36,9 +37,9 @@
 namespace ts::thing {
 
 struct ThingOptions {
-    // Where devices download remote config files: the API's public base URL,
-    // e.g. "http://iot.example.com:8080".
-    std::string public_api_url = "http://127.0.0.1:8080";
+    // Where devices download remote config files: [http] public_url, or
+    // derived from the address each device's connection reached.
+    DownloadUrlSettings downloads;
     int default_call_timeout_ms = 5000;  // sync service calls (RRPC)
     int max_call_timeout_ms = 8000;      // devices must answer within 8 s
     std::size_t max_pending_calls = 100000;
@@ -107,6 +108,10 @@ public:
     // Sends thing.config.push to every connected device of the product;
     // returns how many were reached.
     ThingResult<std::size_t> push_config(const std::string& pk);
+    // The download URL of config file `config_id` for device `dn` (empty:
+    // no device in view), see download_base_url().
+    std::string config_url(const std::string& pk, const std::string& dn,
+                           const std::string& config_id);
 
     ThingResult<nlohmann::json> latest_properties(const std::string& pk, const std::string& dn);
     ThingResult<store::HistoryPage<store::PropertyValue>> property_history(

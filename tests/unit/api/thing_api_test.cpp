@@ -62,7 +62,7 @@ protected:
         ASSERT_TRUE(data.has_value()) << data.error().message;
         store_ = std::move(*data);
         thing::ThingOptions options;
-        options.public_api_url = "http://iot.example.com:8080";
+        options.downloads.public_url = "http://iot.example.com:8080";
         thing_ = std::make_unique<thing::ThingService>(*registry_, *store_, link_, clock_, options);
         auto loaded = thing_->load();
         ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
