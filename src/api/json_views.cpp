@@ -28,10 +28,12 @@ nlohmann::json to_json(const registry::Device& d, Secrets secrets) {
         {"lastOnlineTime", d.last_online_time},
         {"ipAddress", d.ip_address},
         {"firmwareVersion", d.firmware_version},
+        {"firmwareVersions", d.firmware_versions},
         {"tags", d.tags},
     };
     // An empty map must still be an object, never null.
     if (d.tags.empty()) j["tags"] = nlohmann::json::object();
+    if (d.firmware_versions.empty()) j["firmwareVersions"] = nlohmann::json::object();
     if (secrets == Secrets::Include) j["deviceSecret"] = d.device_secret;
     return j;
 }

@@ -391,20 +391,25 @@ json schemas() {
                                 {"description", str()},
                                 {"validationMode", enum_of({"strict", "lenient", "off"})}});
     s["ProductList"] = list_of("Product", true);
-    s["Device"] =
-        object({{"productKey", str()},
-                {"deviceName", str("4..32 characters of [A-Za-z0-9_.@:-]")},
-                {"deviceSecret", str("32 characters; omitted in lists")},
-                {"status", enum_of({"inactive", "online", "offline", "disabled"})},
-                {"enabled", {{"type", "boolean"}}},
-                {"createdTime", time_ms()},
-                {"firstOnlineTime", time_ms("ms since the Unix epoch; 0: never connected")},
-                {"lastOnlineTime", time_ms("ms since the Unix epoch; 0: never connected")},
-                {"ipAddress", str("address of the last connection; empty when never connected")},
-                {"firmwareVersion", str()},
-                {"tags", ref("Tags")}},
-               {"productKey", "deviceName", "status", "enabled", "createdTime", "firstOnlineTime",
-                "lastOnlineTime", "ipAddress", "firmwareVersion", "tags"});
+    s["Device"] = object(
+        {{"productKey", str()},
+         {"deviceName", str("4..32 characters of [A-Za-z0-9_.@:-]")},
+         {"deviceSecret", str("32 characters; omitted in lists")},
+         {"status", enum_of({"inactive", "online", "offline", "disabled"})},
+         {"enabled", {{"type", "boolean"}}},
+         {"createdTime", time_ms()},
+         {"firstOnlineTime", time_ms("ms since the Unix epoch; 0: never connected")},
+         {"lastOnlineTime", time_ms("ms since the Unix epoch; 0: never connected")},
+         {"ipAddress", str("address of the last connection; empty when never connected")},
+         {"firmwareVersion", str("the default module's version as the device last reported it (OTA "
+                                 "inform); empty when never reported")},
+         {"firmwareVersions",
+          {{"type", "object"},
+           {"additionalProperties", {{"type", "string"}}},
+           {"description", "module -> version, as the device last reported them"}}},
+         {"tags", ref("Tags")}},
+        {"productKey", "deviceName", "status", "enabled", "createdTime", "firstOnlineTime",
+         "lastOnlineTime", "ipAddress", "firmwareVersion", "firmwareVersions", "tags"});
     s["Tags"] = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
     s["DeviceCreate"] = object({{"deviceName", str("generated when absent")}});
     s["DeviceBatch"] = object(

@@ -76,6 +76,10 @@ bool BrokerDeviceLink::send_to_device(const std::string& pk, const std::string& 
                                      std::move(payload), static_cast<mqtt::QoS>(qos));
 }
 
+std::string BrokerDeviceLink::server_address(const std::string& pk, const std::string& dn) {
+    return broker_.client_local_address(device_session_key(pk, dn));
+}
+
 void BrokerDeviceLink::publish(std::string topic, std::string payload) {
     broker_.publish_from_platform(std::move(topic), std::move(payload), mqtt::QoS::AtMostOnce,
                                   false);

@@ -43,6 +43,7 @@ public:
     bool send_to_device(const std::string& pk, const std::string& dn, std::string topic,
                         std::string payload, int qos) override;
     void publish(std::string topic, std::string payload) override;
+    std::string server_address(const std::string& pk, const std::string& dn) override;
 
 private:
     broker::Broker& broker_;

@@ -1,5 +1,6 @@
 #include "app/serve.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "app/broker_device_feed.hpp"
 #include "app/broker_rule_host.hpp"
 #include "app/data_dir.hpp"
+#include "app/data_dir_lock.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
 #include "app/platform_overview.hpp"
@@ -69,6 +71,27 @@ void act_on_registry_change(registry::Registry& reg, broker::Broker& broker,
     });
 }
 
+// What the stores had given up on, to tell what the shutdown lost.
+struct ShutdownLosses {
+    std::uint64_t broker_records = 0;
+    store::ThingDataStore::Unsaved thing_data;
+};
+
+// Logs what was given up on during shutdown; true when anything was.
+bool report_unsaved(spdlog::logger& logger, const ShutdownLosses& before,
+                    const ShutdownLosses& after, std::uint32_t drain_s) {
+    const auto values = after.thing_data.property_values - before.thing_data.property_values;
+    const auto other = after.thing_data.other_writes - before.thing_data.other_writes;
+    const auto records = after.broker_records - before.broker_records;
+    if (values == 0 && other == 0 && records == 0) return false;
+    logger.error(
+        "stopped with unsaved data (writes kept failing; shutdown drain {} s): {} property "
+        "values, {} other device data writes, {} broker state records (sessions, "
+        "subscriptions, queued and retained messages) not saved",
+        drain_s, values, other, records);
+    return true;
+}
+
 }  // namespace
 
 int serve(const ServeConfig& cfg) {
@@ -78,6 +101,13 @@ int serve(const ServeConfig& cfg) {
 
     if (auto ready = prepare_data_dir(cfg.data_dir); !ready) {
         logger->error("cannot create data directory {}: {}", cfg.data_dir, ready.error());
+        return 1;
+    }
+    // Held until serve returns: a second server on this directory refuses
+    // to start instead of writing the same files.
+    auto dir_lock = DataDirLock::acquire(cfg.data_dir);
+    if (!dir_lock) {
+        logger->error("{}", dir_lock.error().message);
         return 1;
     }
     const auto db_path = (std::filesystem::path(cfg.data_dir) / "thingstead.db").string();
@@ -135,11 +165,9 @@ int serve(const ServeConfig& cfg) {
     }
     BrokerDeviceLink device_link(broker);
     thing::ThingOptions thing_options;
-    thing_options.public_api_url =
-        !cfg.http_public_url.empty()
-            ? cfg.http_public_url
-            : fmt::format("http://{}:{}", cfg.bind == "0.0.0.0" ? "127.0.0.1" : cfg.bind,
-                          cfg.http_port);
+    thing_options.downloads.public_url = cfg.http_public_url;
+    thing_options.downloads.http_port = cfg.http_port;
+    if (cfg.bind != "0.0.0.0" && cfg.bind != "::") thing_options.downloads.fallback_host = cfg.bind;
     thing::ThingService thing(**reg, **thing_data, device_link, clock, thing_options);
     if (auto loaded = thing.load(); !loaded) {
         logger->error("cannot load thing data: {}", loaded.error().message);
@@ -281,6 +309,14 @@ int serve(const ServeConfig& cfg) {
     });
     signals_ctx.run();
 
+    // From here the stores give up writes that keep failing once the drain
+    // deadline has passed: a full disk must not hold shutdown for minutes.
+    const ShutdownLosses before{state->stats().dropped_ops, (*thing_data)->unsaved()};
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(cfg.shutdown_drain_s);
+    state->set_drain_deadline(deadline);
+    (*thing_data)->set_drain_deadline(deadline);
+
     if (http) http->stop();
     for (auto& l : listeners) l->stop();
     // Rows still queued get a short drain (republish needs the broker).
@@ -289,6 +325,8 @@ int serve(const ServeConfig& cfg) {
     // Replies waiting for their batch go out (or not) before the thing
     // layer they call back into is destroyed.
     (*thing_data)->flush();
+    const ShutdownLosses after{state->stats().dropped_ops, (*thing_data)->unsaved()};
+    if (report_unsaved(*logger, before, after, cfg.shutdown_drain_s)) return 1;
     logger->info("stopped");
     return 0;
 }

@@ -46,6 +46,7 @@ std::map<std::string, Setter> setters(ServeConfig& c) {
         {"server.threads", integer(c.threads)},
         {"server.log_level", text(c.log_level)},
         {"server.log_json", boolean(c.log_json)},
+        {"server.shutdown_drain_s", integer(c.shutdown_drain_s)},
         {"mqtt.bind", text(c.bind)},
         {"mqtt.port", integer(c.mqtt_port)},
         {"mqtt.tls_port", integer(c.tls_port)},

@@ -15,6 +15,10 @@ struct ServeConfig {
     std::size_t threads = 0;  // 0: one per core
     std::string log_level = "info";
     bool log_json = false;
+    // After SIGTERM/SIGINT, how long writes still failing (a full or broken
+    // disk) are retried before they are given up, logged and the process
+    // exits non-zero.
+    std::uint32_t shutdown_drain_s = 10;
     std::string bind = "0.0.0.0";
     std::uint16_t mqtt_port = 1883;
     std::uint16_t tls_port = 8883;
@@ -27,8 +31,9 @@ struct ServeConfig {
     // Sync service calls hold an API thread while the device answers (up to
     // 8 s), so there are a few.
     std::size_t http_threads = 4;
-    // The API's address as devices reach it (remote config download URLs);
-    // empty: http://{bind or 127.0.0.1}:{http_port}.
+    // The API's address as devices reach it (remote config download URLs),
+    // e.g. "https://iot.example.com"; empty: http://{the address the device's
+    // connection reached}:{http_port}, without the port when it is 80.
     std::string http_public_url;
     // The web console's built files; empty: where this build put them
     // (default_console_dir()).

@@ -644,4 +644,18 @@ bool Broker::publish_to_client(const std::string& session_key, std::string topic
     return target && target->online();
 }
 
+std::string Broker::client_local_address(const std::string& session_key) {
+    SessionPtr target;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        auto it = sessions_.find(session_key);
+        if (it != sessions_.end()) target = it->second;
+    }
+    if (!target) return {};
+    std::lock_guard lock(target->mutex);
+    // The transport lives as long as the connection and its address never
+    // changes, so reading it from this thread is safe.
+    return target->conn ? target->conn->transport().local_address() : std::string();
+}
+
 }  // namespace ts::broker

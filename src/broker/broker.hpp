@@ -96,6 +96,10 @@ public:
     // when that client has no session or is not connected.
     bool publish_to_client(const std::string& session_key, std::string topic, std::string payload,
                            mqtt::QoS qos);
+    // The address the client whose session key is `session_key` reached
+    // this server on (its connection's local address); empty when it is not
+    // connected.
+    std::string client_local_address(const std::string& session_key);
 
     const BrokerConfig& config() const { return config_; }
     std::size_t worker_count() const { return workers_.size(); }

@@ -27,11 +27,27 @@ namespace ts::net {
 
 namespace detail {
 
-Peer peer_from(const boost::asio::ip::tcp::endpoint& ep) {
-    auto addr = ep.address();
+namespace {
+std::string address_text(boost::asio::ip::address addr) {
     if (addr.is_v6() && addr.to_v6().is_v4_mapped())
         addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
-    return {addr.to_string(), ep.port()};
+    return addr.to_string();
+}
+}  // namespace
+
+Peer peer_from(const boost::asio::ip::tcp::endpoint& ep) {
+    return {address_text(ep.address()), ep.port(), {}};
+}
+
+std::string local_address_of(int fd) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
+    boost::asio::ip::tcp::endpoint ep;
+    if (len > ep.capacity()) len = static_cast<socklen_t>(ep.capacity());
+    std::memcpy(ep.data(), &addr, len);
+    ep.resize(len);
+    return address_text(ep.address());
 }
 
 }  // namespace detail
@@ -208,6 +224,9 @@ private:
         std::memcpy(ep.data(), &addr, len);
         ep.resize(len);
         detail::Peer peer = detail::peer_from(ep);
+        // A listener on a wildcard address is reached on whichever address
+        // the client used; devices are told that one (download URLs).
+        peer.local_address = detail::local_address_of(fd.get());
         if (ctx_->opts.kind == ListenerOptions::Kind::Tcp && !ctx_->opts.tls) {
             int error = 0;
             auto t = detail::make_tcp_transport(io_, std::move(fd), std::move(peer), error);

@@ -25,11 +25,14 @@ namespace ts::net::detail {
 struct Peer {
     std::string address;  // v4-mapped v6 addresses shown as v4
     std::uint16_t port = 0;
+    std::string local_address;  // ours, as the peer reached it; same form
 };
 
 // The peer of an accepted socket, from the address the accept returned
 // (v4-mapped v6 addresses shown as v4).
 Peer peer_from(const boost::asio::ip::tcp::endpoint& ep);
+// The local address of a connected socket, in the same form ("" on error).
+std::string local_address_of(int fd);
 
 inline constexpr std::chrono::seconds kShutdownBound{1};
 
@@ -113,6 +116,7 @@ public:
     void close() override { s_->close_now(); }
     const std::string& remote_address() const override { return peer_.address; }
     std::uint16_t remote_port() const override { return peer_.port; }
+    const std::string& local_address() const override { return peer_.local_address; }
     std::string_view kind() const override { return kind_; }
 
 protected:

@@ -51,7 +51,8 @@ public:
         : reactor_(reactor),
           fd_(std::move(fd)),
           port_(peer.port),
-          address_(std::move(peer.address)) {}
+          address_(std::move(peer.address)),
+          local_address_(std::move(peer.local_address)) {}
     ~TcpSocket() override {
         if (destroyed_ != nullptr) *destroyed_ = true;
         if (extra_ && extra_->deadline) {
@@ -71,6 +72,7 @@ public:
         return e;
     }
     const std::string& address() const { return address_; }
+    const std::string& local_address() const { return local_address_; }
     std::uint16_t port() const { return port_; }
 
     void async_read_some(boost::asio::mutable_buffer buf, Transport::Handler h) {
@@ -306,6 +308,7 @@ private:
     UniqueFd fd_;
     std::uint16_t port_;
     std::string address_;        // of the peer
+    std::string local_address_;  // ours, as the peer reached it
     bool* destroyed_ = nullptr;  // set while progress() runs handlers
     boost::asio::mutable_buffer rbuf_;
     Transport::Handler rh_;
@@ -414,6 +417,7 @@ public:
     void shutdown() override { s_->shutdown(); }
     const std::string& remote_address() const override { return s_->address(); }
     std::uint16_t remote_port() const override { return s_->port(); }
+    const std::string& local_address() const override { return s_->local_address(); }
     std::string_view kind() const override { return "tcp"; }
     // recv() runs in the reactor's dispatch, just before the handler.
     bool reads_at_completion() const override { return true; }

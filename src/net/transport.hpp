@@ -38,6 +38,13 @@ public:
     // TCP a FIN after the outstanding write; then closes. Bounded (1 s).
     virtual void shutdown() = 0;
     virtual const std::string& remote_address() const = 0;  // "ip" (no port)
+    // The address the client reached this server on ("ip", no port): the
+    // server's address as the client sees it, e.g. for download URLs handed
+    // to devices. Empty when unknown.
+    virtual const std::string& local_address() const {
+        static const std::string none;
+        return none;
+    }
     virtual std::uint16_t remote_port() const = 0;
     virtual std::string_view kind() const = 0;  // "tcp", "tls", "ws", "wss"
     // True when async_read_some writes into the buffer only on this thread,

@@ -42,6 +42,9 @@ struct Device {
     std::int64_t last_online_time = 0;
     std::string ip_address;
     std::map<std::string, std::string> tags;
+    // What the device last reported on /ota/device/inform, by module;
+    // firmware_version is the "default" module's ("" when not reported).
+    std::map<std::string, std::string> firmware_versions;
     std::string firmware_version;
 
     DeviceStatus status() const {

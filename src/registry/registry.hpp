@@ -100,6 +100,12 @@ public:
     virtual Result<Device> rotate_secret(const std::string& pk, const std::string& dn) = 0;
     virtual Result<Device> set_tags(const std::string& pk, const std::string& dn,
                                     const std::map<std::string, std::string>& tags) = 0;
+    // The device reported running `version` of firmware module `module`
+    // ("default" for the main firmware). Stored with the time; a version the
+    // registry already holds is not written again.
+    virtual Result<Device> set_firmware_version(const std::string& pk, const std::string& dn,
+                                                const std::string& module,
+                                                const std::string& version) = 0;
 
     // --- custom topic classes (three defaults are created with each product) ---
     virtual Result<std::vector<TopicClass>> list_topic_classes(const std::string& pk) = 0;

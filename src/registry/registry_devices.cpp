@@ -88,6 +88,29 @@ Result<Device> SqliteRegistry::set_tags(const std::string& pk, const std::string
         [&](Device& dev) { dev.tags = tags; });
 }
 
+Result<Device> SqliteRegistry::set_firmware_version(const std::string& pk, const std::string& dn,
+                                                    const std::string& module,
+                                                    const std::string& version) {
+    if (auto r = check_firmware_version(module, version); !r) return unexpected(r.error());
+    // Every connect of Alibaba's C SDK reports the version again: the same
+    // version costs a cache read, not a write.
+    if (auto d = cache_.find_device(pk, dn)) {
+        auto it = d->firmware_versions.find(module);
+        if (it != d->firmware_versions.end() && it->second == version) return *d;
+        if (it == d->firmware_versions.end() && d->firmware_versions.size() >= kMaxFirmwareModules)
+            return error(Errc::InvalidArgument,
+                         fmt::format("module: a device reports at most {} firmware modules",
+                                     kMaxFirmwareModules));
+    }
+    const std::int64_t now = clock_.wall_ms();
+    return change_device(
+        pk, dn, [&] { return store_.put_firmware_version(pk, dn, module, version, now); },
+        [&](Device& dev) {
+            dev.firmware_versions[module] = version;
+            if (module == kDefaultFirmwareModule) dev.firmware_version = version;
+        });
+}
+
 Result<void> SqliteRegistry::require_device(const std::string& pk, const std::string& dn) const {
     if (cache_.find_device(pk, dn)) return {};
     if (!cache_.find_product(pk)) return product_not_found(pk);

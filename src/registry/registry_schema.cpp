@@ -91,6 +91,25 @@ ALTER TABLE registry_devices DROP COLUMN first_online_time;
 ALTER TABLE registry_devices DROP COLUMN last_online_time;
 ALTER TABLE registry_devices DROP COLUMN ip_address;
 )sql"},
+    // Firmware versions as devices report them (/ota/device/inform), one row
+    // per module; they go with the device. The single firmware_version column
+    // of registry_devices was never written by anything; a value it holds
+    // becomes the "default" module's.
+    {4, R"sql(
+CREATE TABLE registry_device_firmware (
+    product_key TEXT    NOT NULL,
+    device_name TEXT    NOT NULL,
+    module      TEXT    NOT NULL,
+    version     TEXT    NOT NULL,
+    time        INTEGER NOT NULL,
+    PRIMARY KEY (product_key, device_name, module),
+    FOREIGN KEY (product_key, device_name)
+        REFERENCES registry_devices (product_key, device_name) ON DELETE CASCADE
+) WITHOUT ROWID;
+INSERT INTO registry_device_firmware (product_key, device_name, module, version, time)
+    SELECT product_key, device_name, 'default', firmware_version, created_time
+    FROM registry_devices WHERE firmware_version != '';
+)sql"},
 };
 
 }  // namespace

@@ -175,7 +175,7 @@ Result<void> RegistryStore::insert_devices(const std::vector<Device>& devices) {
 }
 
 Result<void> RegistryStore::delete_device(const std::string& pk, const std::string& dn) {
-    // Tags and activity go by ON DELETE CASCADE.
+    // Tags, activity and firmware versions go by ON DELETE CASCADE.
     return run("DELETE FROM registry_devices WHERE product_key = ?1 AND device_name = ?2", pk, dn);
 }
 
@@ -208,6 +208,16 @@ Result<void> RegistryStore::set_tags(const std::string& pk, const std::string& d
     if (auto r = insert_tags(pk, dn, tags); !r) return r;
     if (auto r = tx->commit(); !r) return fail(r.error());
     return {};
+}
+
+Result<void> RegistryStore::put_firmware_version(const std::string& pk, const std::string& dn,
+                                                 const std::string& module,
+                                                 const std::string& version, std::int64_t time_ms) {
+    return run(
+        "INSERT INTO registry_device_firmware (product_key, device_name, module, version, time) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (product_key, device_name, module) DO UPDATE "
+        "SET version = excluded.version, time = excluded.time",
+        pk, dn, module, version, time_ms);
 }
 
 Result<void> RegistryStore::insert_topic_class(const TopicClass& tc) {

@@ -40,6 +40,9 @@ public:
                             const std::string& secret);
     Result<void> set_tags(const std::string& pk, const std::string& dn,
                           const std::map<std::string, std::string>& tags);
+    Result<void> put_firmware_version(const std::string& pk, const std::string& dn,
+                                      const std::string& module, const std::string& version,
+                                      std::int64_t time_ms);
 
     Result<void> insert_topic_class(const TopicClass& tc);
     Result<void> delete_topic_class(const std::string& pk, const std::string& topic);

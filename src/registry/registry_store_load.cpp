@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "registry/registry_store.hpp"
+#include "registry/validate.hpp"
 
 namespace ts::registry {
 
@@ -153,6 +154,31 @@ Result<RegistrySnapshot> RegistryStore::load() {
         if (i < snap.devices.size() && snap.devices[i].product_key == pk &&
             snap.devices[i].device_name == dn) {
             snap.devices[i].tags.emplace(row.column_text(2), row.column_text(3));
+        }
+    });
+    if (!st) return fail(st.error());
+
+    // Firmware versions, merged the same way.
+    auto firmware = db_.prepare(
+        "SELECT product_key, device_name, module, version FROM registry_device_firmware "
+        "ORDER BY product_key, device_name, module");
+    if (!firmware) return fail(firmware.error());
+    i = 0;
+    st = store::sqlite::for_each_row(*firmware, [&](const Statement& row) {
+        const std::string pk = row.column_text(0);
+        const std::string dn = row.column_text(1);
+        while (i < snap.devices.size() &&
+               std::tie(snap.devices[i].product_key, snap.devices[i].device_name) <
+                   std::tie(pk, dn)) {
+            ++i;
+        }
+        if (i < snap.devices.size() && snap.devices[i].product_key == pk &&
+            snap.devices[i].device_name == dn) {
+            Device& d = snap.devices[i];
+            std::string module = row.column_text(2);
+            std::string version = row.column_text(3);
+            if (module == kDefaultFirmwareModule) d.firmware_version = version;
+            d.firmware_versions.insert_or_assign(std::move(module), std::move(version));
         }
     });
     if (!st) return fail(st.error());

@@ -75,6 +75,9 @@ public:
     Result<Device> rotate_secret(const std::string& pk, const std::string& dn) override;
     Result<Device> set_tags(const std::string& pk, const std::string& dn,
                             const std::map<std::string, std::string>& tags) override;
+    Result<Device> set_firmware_version(const std::string& pk, const std::string& dn,
+                                        const std::string& module,
+                                        const std::string& version) override;
 
     Result<std::vector<TopicClass>> list_topic_classes(const std::string& pk) override;
     Result<TopicClass> add_topic_class(const std::string& pk, const std::string& topic,

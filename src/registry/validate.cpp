@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 namespace ts::registry {
 
 namespace {
@@ -109,6 +111,17 @@ Result<void> check_tags(const std::map<std::string, std::string>& tags) {
         if (auto r = check_text(value, "tags." + key, 0, kMaxTagValueChars); !r) return r;
     }
     return {};
+}
+
+Result<void> check_firmware_version(std::string_view module, std::string_view version) {
+    bool ok = !module.empty() && module.size() <= kMaxFirmwareModuleChars;
+    for (const char c : module)
+        ok =
+            ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-');
+    if (!ok)
+        return invalid(fmt::format("module: must be 1-{} characters of letters, digits and _.-",
+                                   kMaxFirmwareModuleChars));
+    return check_text(version, "version", 1, kMaxFirmwareVersionChars);
 }
 
 Result<void> check_topic_class(std::string_view pk, std::string_view topic,

@@ -5,6 +5,7 @@
 // Writes are queued and applied in batched transactions on the store's own
 // thread, so an event-loop thread never waits for the disk. Records use plain
 // types only; the broker encodes MQTT 5 properties into `properties` itself.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -90,6 +91,12 @@ public:
     // the SQLite store, given up on; see open_sqlite_broker_state).
     virtual void flush() = 0;
 
+    // Shutdown is under way and must end by `deadline`: from now on a write
+    // that fails is retried only until then and dropped after it (counted in
+    // dropped_ops), so flush() returns by the deadline whatever the disk
+    // does (plus at most one attempt in progress).
+    virtual void set_drain_deadline(std::chrono::steady_clock::time_point /*deadline*/) {}
+
     virtual BrokerStateStats stats() const { return {}; }
 };
 
@@ -100,8 +107,9 @@ std::unique_ptr<BrokerStateStore> make_null_broker_state();
 // A single writer thread applies each drained batch of writes in one
 // transaction. When a transaction fails for a reason that may pass (disk
 // full, I/O error, lock held by another process), the writer logs, keeps the
-// batch and retries it with a backoff, so flush() waits meanwhile; only on
-// destruction does it give up after a few attempts, logging what it dropped.
+// batch and retries it with a backoff, so flush() waits meanwhile; only once
+// shutdown has begun (set_drain_deadline: at the deadline; destruction: after
+// a few attempts) does it give up, logging what it dropped.
 // A write SQLite rejects outright (a payload over its size limit) is logged
 // and dropped alone.
 Expected<std::unique_ptr<BrokerStateStore>, Error> open_sqlite_broker_state(

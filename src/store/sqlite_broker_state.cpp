@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -116,6 +117,15 @@ public:
         done_cv_.wait(lock, [&] { return processed_ >= target; });
     }
 
+    void set_drain_deadline(std::chrono::steady_clock::time_point deadline) override {
+        {
+            std::lock_guard lock(mutex_);
+            drain_deadline_ = deadline;
+        }
+        // A writer waiting out a retry delay re-reads the rules now.
+        work_cv_.notify_all();
+    }
+
     BrokerStateStats stats() const override {
         BrokerStateStats s;
         {
@@ -182,27 +192,34 @@ private:
             const auto live =
                 static_cast<std::size_t>(std::count(rejected.begin(), rejected.end(), false));
             bool stopping = false;
+            std::optional<std::chrono::steady_clock::time_point> deadline;
             std::size_t queued = 0;
             {
                 std::lock_guard lock(mutex_);
                 stopping = stopping_;
+                deadline = drain_deadline_;
                 queued = queue_.size();
             }
-            if (stopping && attempt >= kShutdownAttempts) {
+            // Draining for shutdown: short retries until the deadline, then
+            // give up, so that shutdown ends even on a full disk.
+            const bool draining = stopping || deadline.has_value();
+            const bool out_of_time = deadline && std::chrono::steady_clock::now() >= *deadline;
+            if (out_of_time || (stopping && !deadline && attempt >= kShutdownAttempts)) {
                 dropped_ops_ += live;
                 log_->error("store closing: dropped {} writes after {} failed attempts: {}", live,
                             attempt, st.error().message);
                 return;
             }
             log_->error("writing {} operations failed (attempt {}), retrying in {} ms: {}", live,
-                        attempt, stopping ? kShutdownRetryDelay.count() : delay.count(),
+                        attempt, draining ? kShutdownRetryDelay.count() : delay.count(),
                         st.error().message);
             note_backlog(batch.size() + queued);
-            if (stopping) {
+            if (draining) {
                 std::this_thread::sleep_for(kShutdownRetryDelay);
             } else {
                 std::unique_lock lock(mutex_);
-                work_cv_.wait_for(lock, delay, [&] { return stopping_; });
+                work_cv_.wait_for(lock, delay,
+                                  [&] { return stopping_ || drain_deadline_.has_value(); });
             }
             delay = std::min(delay * 2, std::chrono::milliseconds(kMaxRetryDelay));
         }
@@ -268,6 +285,8 @@ private:
     std::uint64_t processed_ = 0;  // of those, committed or dropped; queue order
     std::size_t in_flight_ = 0;
     bool stopping_ = false;
+    // Set when shutdown starts (set_drain_deadline).
+    std::optional<std::chrono::steady_clock::time_point> drain_deadline_;
 
     bool backlog_warned_ = false;  // writer thread only
     std::atomic<std::uint64_t> coalesced_ops_{0};

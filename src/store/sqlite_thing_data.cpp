@@ -9,6 +9,7 @@
 // The callbacks of a committed batch (the replies to devices) run on a
 // completion thread, in batch order, while the writer commits the next batch.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -17,9 +18,11 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -146,6 +149,13 @@ public:
         const std::uint64_t target = enqueued_;
         done_cv_.wait(lock, [&] { return processed_ >= target; });
     }
+
+    void set_drain_deadline(std::chrono::steady_clock::time_point deadline) override {
+        std::lock_guard lock(mutex_);
+        drain_deadline_ = deadline;
+    }
+
+    Unsaved unsaved() const override { return {unsaved_values_.load(), unsaved_other_.load()}; }
 
     Expected<std::vector<PropertyValue>, Error> latest_properties(const std::string& pk,
                                                                   const std::string& dn) override {
@@ -313,13 +323,16 @@ private:
                 // The transaction is rolled back; the rest goes again at once,
                 // so that every committed operation is whole.
                 ok[failed_at] = false;
+                note_unsaved(batch[failed_at]);
                 log_->error("dropped a write that SQLite rejects: {}", st.error().message);
                 continue;
             }
-            if (attempt >= kMaxAttempts || rejected > kMaxRejectedPerBatch) {
+            if (attempt >= kMaxAttempts || rejected > kMaxRejectedPerBatch || past_deadline()) {
                 const auto lost = static_cast<std::size_t>(std::count(ok.begin(), ok.end(), true));
                 log_->error("dropped {} writes after {} failed attempts: {}", lost, attempt,
                             st.error().message);
+                for (std::size_t i = 0; i < batch.size(); ++i)
+                    if (ok[i]) note_unsaved(batch[i]);
                 std::fill(ok.begin(), ok.end(), false);
                 return;
             }
@@ -367,6 +380,19 @@ private:
         }
     }
 
+    // Shutdown has a deadline and it has passed: no more retries.
+    bool past_deadline() {
+        std::lock_guard lock(mutex_);
+        return drain_deadline_ && std::chrono::steady_clock::now() >= *drain_deadline_;
+    }
+
+    void note_unsaved(const ThingDataOp& op) {
+        if (std::holds_alternative<PutProperties>(op))
+            unsaved_values_ += op_weight(op);
+        else
+            ++unsaved_other_;
+    }
+
     // Writer thread only.
     void note_backlog(const std::vector<ThingDataOp>& batch) {
         std::size_t values = 0;
@@ -397,6 +423,9 @@ private:
     std::uint64_t processed_ = 0;  // of those, committed or dropped; queue order
     std::uint64_t refused_ = 0;    // posts and events refused at the backlog bound
     bool stopping_ = false;
+    std::optional<std::chrono::steady_clock::time_point> drain_deadline_;
+    std::atomic<std::uint64_t> unsaved_values_{0};
+    std::atomic<std::uint64_t> unsaved_other_{0};
 
     // Committed batches waiting for their callbacks (completion thread).
     struct Completed {

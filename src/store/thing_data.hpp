@@ -11,6 +11,7 @@
 // done(false) at once, on the caller's thread.
 // Reads and management writes (thing models, config) are synchronous and run
 // on the caller's thread (API threads), never on an event loop.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -118,8 +119,19 @@ public:
     virtual void put_desired(DesiredValue value) = 0;
     virtual void delete_desired(const std::string& pk, const std::string& dn,
                                 const std::string& identifier) = 0;
-    // Waits until everything queued before the call is committed.
+    // Waits until everything queued before the call is committed (or
+    // given up on: see unsaved()).
     virtual void flush() = 0;
+    // Shutdown is under way and must end by `deadline`: a batch that fails
+    // from now on is not retried past it, so flush() returns by then.
+    virtual void set_drain_deadline(std::chrono::steady_clock::time_point /*deadline*/) {}
+    // Writes given up on since the store was opened (the disk was full or
+    // failing through every retry), for the shutdown summary.
+    struct Unsaved {
+        std::uint64_t property_values = 0;
+        std::uint64_t other_writes = 0;  // events, calls, shadows, desired values
+    };
+    virtual Unsaved unsaved() const { return {}; }
 
     // --- reads and management writes: synchronous ---
     virtual Expected<std::vector<PropertyValue>, Error> latest_properties(

@@ -19,6 +19,12 @@ namespace ts::thing {
 // parsed, so neither parsing nor printing recurses without bound.
 inline constexpr int kMaxJsonDepth = 32;
 
+// The reply code to a request on a system topic the platform does not
+// implement: Alibaba's 6203, "topic parse failed" (the platform cannot map
+// the topic to an operation). The request's params are not at fault, so
+// 460 (request parameter error) would send developers the wrong way.
+inline constexpr int kMethodNotSupported = 6203;
+
 struct AlinkRequest {
     nlohmann::json id;      // as sent (string or number); echoed in the reply
     nlohmann::json params;  // null when absent

@@ -15,6 +15,12 @@ public:
                                 std::string payload, int qos) = 0;
     // Publishes for server-side subscribers (forwarded data, call replies).
     virtual void publish(std::string topic, std::string payload) = 0;
+    // The address ("ip", no port) the device's connection reached this
+    // server on, i.e. the server as the device sees it; empty when the
+    // device is not connected or the transport does not know.
+    virtual std::string server_address(const std::string& /*pk*/, const std::string& /*dn*/) {
+        return {};
+    }
 };
 
 }  // namespace ts::thing

@@ -223,6 +223,7 @@ void ThingService::on_config_get(Uplinked& u) {
             reply(u, 6710, nlohmann::json::object(), "no remote config for this product", method);
             return;
         }
+        info->url = config_url(u.pk, u.dn, info->config_id);
         reply(u, 200,
               {{"configId", info->config_id},
                {"configSize", info->size},
@@ -265,8 +266,15 @@ ThingResult<ConfigInfo> ThingService::config_info(const std::string& pk) {
     info.updated_time = (*f)->updated_time;
     // The id is the capability: the download needs no token, as a device
     // has none for the API.
-    info.url = options_.public_api_url + "/api/v1/config-files/" + pk + "/" + info.config_id;
+    info.url = config_url(pk, "", info.config_id);
     return info;
+}
+
+std::string ThingService::config_url(const std::string& pk, const std::string& dn,
+                                     const std::string& config_id) {
+    const std::string server = dn.empty() ? std::string() : link_.server_address(pk, dn);
+    return download_base_url(options_.downloads, server) + "/api/v1/config-files/" + pk + "/" +
+           config_id;
 }
 
 ThingResult<std::string> ThingService::config_file(const std::string& pk,
@@ -292,6 +300,8 @@ ThingResult<std::size_t> ThingService::push_config(const std::string& pk) {
         auto page = registry_.list_devices(pk, online, 1000, token);
         if (!page) return unexpected(ThingError{ThingErrc::StorageError, page.error().message});
         for (const auto& d : page->items) {
+            // Each device gets the URL of the address it reached us on.
+            params["url"] = config_url(pk, d.device_name, info->config_id);
             auto sent = send_call(pk, d.device_name, "config.push",
                                   "/sys/" + pk + "/" + d.device_name + "/thing/config/push",
                                   "thing.config.push", params);

@@ -107,6 +107,18 @@ void ThingService::on_device_message(const broker::ClientIdentity& who, const st
         case Uplink::UpRaw:
             on_up_raw(who.product_key, who.device_name, body);
             return;
+        case Uplink::OtaInform:
+            on_ota_inform(who.product_key, who.device_name, body);
+            return;
+        case Uplink::OtaRequest:
+            on_ota_request(who.product_key, who.device_name, topic, body);
+            return;
+        case Uplink::Unsupported:
+            on_unsupported(who.product_key, who.device_name, topic, t.id, body);
+            return;
+        case Uplink::Unhandled:
+            on_unhandled(who.product_key, who.device_name, t.id);
+            return;
         default:
             break;
     }
@@ -173,6 +185,9 @@ void ThingService::on_device_message(const broker::ClientIdentity& who, const st
         case Uplink::TslGet:
             on_tsl_get(u);
             break;
+        case Uplink::FirmwareGet:
+            on_firmware_get(u);
+            break;
         default:
             break;
     }
@@ -215,6 +230,9 @@ void ThingService::reply(const Uplinked& u, int code, const nlohmann::json& data
             break;
         case Uplink::TslGet:
             full = "thing/dsltemplate/get_reply";
+            break;
+        case Uplink::FirmwareGet:
+            full = "thing/ota/firmware/get_reply";
             break;
         case Uplink::EventPost:
             break;
@@ -351,6 +369,7 @@ void ThingService::forget_device(const std::string& pk, const std::string& dn) {
         desired_.erase(key);
     }
     store_.delete_device_data(pk, dn);
+    logged_once_.forget_prefix(device_key(pk, dn) + " ");
 }
 
 }  // namespace ts::thing

@@ -20,6 +20,7 @@
 #include <string>
 #include <unordered_map>
 
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,8 @@
 #include "store/thing_data.hpp"
 #include "thing/alink.hpp"
 #include "thing/device_link.hpp"
+#include "thing/download_url.hpp"
+#include "thing/log_once.hpp"
 #include "thing/model_cache.hpp"
 #include "thing/thing_errors.hpp"
 #include "thing/uplink_topic.hpp"
@@ -36,9 +39,9 @@
 namespace ts::thing {
 
 struct ThingOptions {
-    // Where devices download remote config files: the API's public base URL,
-    // e.g. "http://iot.example.com:8080".
-    std::string public_api_url = "http://127.0.0.1:8080";
+    // Where devices download remote config files: [http] public_url, or
+    // derived from the address each device's connection reached.
+    DownloadUrlSettings downloads;
     int default_call_timeout_ms = 5000;  // sync service calls (RRPC)
     int max_call_timeout_ms = 8000;      // devices must answer within 8 s
     std::size_t max_pending_calls = 100000;
@@ -107,6 +110,10 @@ public:
     // Sends thing.config.push to every connected device of the product;
     // returns how many were reached.
     ThingResult<std::size_t> push_config(const std::string& pk);
+    // The download URL of config file `config_id` for device `dn` (empty:
+    // no device in view), see download_base_url().
+    std::string config_url(const std::string& pk, const std::string& dn,
+                           const std::string& config_id);
 
     ThingResult<nlohmann::json> latest_properties(const std::string& pk, const std::string& dn);
     ThingResult<store::HistoryPage<store::PropertyValue>> property_history(
@@ -187,6 +194,15 @@ private:
     void on_up_raw(const std::string& pk, const std::string& dn, std::string_view payload);
     // shadow_state.cpp
     void on_shadow_update(const std::string& pk, const std::string& dn, std::string_view payload);
+    // firmware_reports.cpp
+    void on_ota_inform(const std::string& pk, const std::string& dn, std::string_view payload);
+    void on_ota_request(const std::string& pk, const std::string& dn, const std::string& topic,
+                        std::string_view payload);
+    void on_firmware_get(Uplinked& u);
+    // unsupported_requests.cpp: `path` is the method's topic path (UplinkTopic::id)
+    void on_unsupported(const std::string& pk, const std::string& dn, const std::string& topic,
+                        std::string_view path, std::string_view payload);
+    void on_unhandled(const std::string& pk, const std::string& dn, std::string_view path);
 
     // Sends the reply to `u`'s request on its topic + "_reply" unless the
     // device asked for none.
@@ -211,6 +227,10 @@ private:
     ModelCache models_;
     Counters counters_;
     boost::asio::thread_pool blocking_{2};
+    // Firmware reports are stored in the order they came (a device's later
+    // report must not be overwritten by an earlier one).
+    boost::asio::strand<boost::asio::thread_pool::executor_type> firmware_writes_{
+        blocking_.get_executor()};
 
     std::atomic<std::uint64_t> next_id_;
 
@@ -226,6 +246,10 @@ private:
 
     std::mutex shadows_mutex_;
     std::unordered_map<std::string, ShadowState> shadows_;  // by device key
+
+    // Unsupported requests and unhandled topics already logged, by device
+    // and method.
+    LogOnce logged_once_;
 
     std::mutex desired_mutex_;
     std::unordered_map<std::string, std::map<std::string, DesiredEntry>> desired_;

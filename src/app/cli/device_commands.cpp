@@ -29,9 +29,9 @@ const std::vector<Column> kCredentialColumns = {
 };
 
 const std::vector<std::string> kDeviceFields = {
-    "productKey",  "deviceName",      "deviceSecret",   "status",    "enabled",
-    "createdTime", "firstOnlineTime", "lastOnlineTime", "ipAddress", "firmwareVersion",
-    "tags",
+    "productKey", "deviceName",      "deviceSecret",     "status",
+    "enabled",    "createdTime",     "firstOnlineTime",  "lastOnlineTime",
+    "ipAddress",  "firmwareVersion", "firmwareVersions", "tags",
 };
 
 void print_device(std::ostream& out, const nlohmann::json& d) {

@@ -89,9 +89,9 @@ TEST_F(DevicesApi, GetShowsEveryField) {
     auto r = get(base + "/dev1");
     ASSERT_EQ(r.status, 200u);
     auto j = r.js();
-    for (const char* f :
-         {"productKey", "deviceName", "deviceSecret", "status", "enabled", "createdTime",
-          "firstOnlineTime", "lastOnlineTime", "ipAddress", "firmwareVersion", "tags"})
+    for (const char* f : {"productKey", "deviceName", "deviceSecret", "status", "enabled",
+                          "createdTime", "firstOnlineTime", "lastOnlineTime", "ipAddress",
+                          "firmwareVersion", "firmwareVersions", "tags"})
         EXPECT_TRUE(j.contains(f)) << f;
     EXPECT_EQ(j["status"], "online");
     EXPECT_EQ(j["ipAddress"], "10.0.0.7");

@@ -188,6 +188,17 @@ public:
         dev.tags = tags;
         return dev;
     }
+    Result<registry::Device> set_firmware_version(const std::string& pk, const std::string& dn,
+                                                  const std::string& module,
+                                                  const std::string& version) override {
+        std::lock_guard lock(mu_);
+        auto d = find_locked(pk, dn);
+        if (!d) return d;
+        auto& dev = devices_[{pk, dn}];
+        dev.firmware_versions[module] = version;
+        if (module == "default") dev.firmware_version = version;
+        return dev;
+    }
 
     Result<std::vector<registry::TopicClass>> list_topic_classes(const std::string& pk) override {
         std::lock_guard lock(mu_);

@@ -62,7 +62,7 @@ protected:
         ASSERT_TRUE(data.has_value()) << data.error().message;
         store_ = std::move(*data);
         thing::ThingOptions options;
-        options.public_api_url = "http://iot.example.com:8080";
+        options.downloads.public_url = "http://iot.example.com:8080";
         thing_ = std::make_unique<thing::ThingService>(*registry_, *store_, link_, clock_, options);
         auto loaded = thing_->load();
         ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
@@ -789,6 +789,31 @@ TEST_F(ThingApi, ConfigPushReachesConnectedDevices) {
     r = post(config + ":push", {{"force", true}});
     EXPECT_EQ(r.code(), "UnknownField");
     EXPECT_EQ(post("/products/nope0000000/config:push", json::object()).code(), "ProductNotFound");
+}
+
+// --- requests the platform does not implement ---
+
+TEST_F(ThingApi, UnsupportedRequestsGetAnErrorReply) {
+    from_device(sys("thing/topo/add"), {{"id", 77}, {"params", json::array()}});
+    auto sent = link_.sent_on(sys("thing/topo/add_reply"));
+    ASSERT_EQ(sent.size(), 1u);
+    json reply = json::parse(sent[0].payload);
+    EXPECT_EQ(reply["id"], "77");
+    EXPECT_EQ(reply["code"], thing::kMethodNotSupported);
+    EXPECT_EQ(reply["method"], "thing.topo.add");
+    EXPECT_EQ(reply["data"], json::object());
+
+    // No reply wanted: none sent. The device's answers get none either.
+    from_device(sys("thing/topo/add"), {{"id", "78"}, {"sys", {{"ack", 0}}}});
+    from_device(sys("thing/disable_reply"), {{"id", "1"}, {"code", 200}});
+    EXPECT_EQ(link_.sent().size(), 1u);
+
+    // Not JSON: still answered, without an id to echo.
+    broker::ClientIdentity who{broker::ClientIdentity::Kind::Device, pk, "lamp01", "x"};
+    thing_->on_device_message(who, sys("thing/log/post"), SharedBuffer::copy_of("garbage"));
+    sent = link_.sent_on(sys("thing/log/post_reply"));
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(json::parse(sent[0].payload)["code"], thing::kMethodNotSupported);
 }
 
 // --- unknown devices and products ---

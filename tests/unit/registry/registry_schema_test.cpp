@@ -126,5 +126,25 @@ TEST_F(RegistryUpgrade, ConnectionStateMovesOutOfTheDeviceRow) {
     EXPECT_EQ(d->ip_address, "10.9.9.9");
 }
 
+// Migration 4 moves firmware versions into a table of their own, per
+// module; a version the old column held becomes the "default" module's.
+TEST_F(RegistryUpgrade, FirmwareVersionBecomesTheDefaultModule) {
+    write_v1_registry(db_path());
+    ASSERT_FALSE(HasFatalFailure());
+    {
+        auto db = Database::open(db_path());
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE(
+            store::apply_migrations(*db, kRegistryComponent, registry_migrations().first(3)));
+        ASSERT_TRUE(db->exec("UPDATE registry_devices SET firmware_version = '0.9.0'"));
+    }
+    reopen();
+    EXPECT_EQ(registry_version(db_path()), registry_migrations().back().version);
+    auto d = reg_->find_device(kPk, "dev1");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->firmware_version, "0.9.0");
+    EXPECT_EQ(d->firmware_versions, (std::map<std::string, std::string>{{"default", "0.9.0"}}));
+}
+
 }  // namespace
 }  // namespace ts::registry

@@ -595,6 +595,34 @@ TEST(SqliteThingData, DeviceDeletedInTheMiddleOfABatch) {
     expect_same(all_history(*store, "t", {}), {prop("t", "new", 50)});
 }
 
+// Writes given up on are counted by kind, for the shutdown summary: the
+// property values of a rejected post, one for anything else.
+TEST(SqliteThingData, CountsWhatItCouldNotSave) {
+    TempDir dir;
+    const auto path = dir.file("ts.db");
+    { ASSERT_TRUE(open_ok(path)); }
+    {
+        auto db = sqlite::Database::open(path);
+        ASSERT_TRUE(db.has_value());
+        ASSERT_TRUE(
+            db->exec("CREATE TRIGGER reject_bad BEFORE INSERT ON property_history "
+                     "WHEN NEW.value_json = '\"bad\"' BEGIN SELECT RAISE(ABORT, 'no'); END"));
+        ASSERT_TRUE(
+            db->exec("CREATE TRIGGER reject_event BEFORE INSERT ON events "
+                     "BEGIN SELECT RAISE(ABORT, 'no'); END"));
+    }
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->unsaved().property_values, 0u);
+    store->put_properties("p", "d", {prop("a", "1", 1)}, nullptr);
+    store->put_properties("p", "d", {prop("b", "2", 1), prop("c", "\"bad\"", 1)}, nullptr);
+    store->put_event(EventRecord{"p", "d", "alarm", "alert", "{}", 1}, nullptr);
+    store->flush();
+    EXPECT_EQ(store->unsaved().property_values, 2u);
+    EXPECT_EQ(store->unsaved().other_writes, 1u);
+    expect_same(value_ok(store->latest_properties("p", "d")), {prop("a", "1", 1)});
+}
+
 TEST(SqliteThingData, ReadsDoNotWaitForTheWriteLock) {
     TempDir dir;
     const auto path = dir.file("ts.db");

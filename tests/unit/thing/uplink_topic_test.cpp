@@ -47,6 +47,53 @@ TEST(UplinkTopic, ExtAndShadow) {
     EXPECT_EQ(s.product_key, "a1B");
 }
 
+// Requests on system topics the platform does not implement are told apart
+// from the device's answers and the platform's own downlinks: only they get
+// an error reply.
+TEST(UplinkTopic, UnsupportedRequests) {
+    auto t = classify_uplink("/sys/a1B/dev1/thing/some/unknown/method");
+    EXPECT_EQ(t.kind, Uplink::Unsupported);
+    EXPECT_EQ(t.product_key, "a1B");
+    EXPECT_EQ(t.device_name, "dev1");
+    EXPECT_EQ(t.id, "thing/some/unknown/method");
+    EXPECT_EQ(method_of_path(t.id), "thing.some.unknown.method");
+    for (const char* topic : {"/sys/a1B/dev1/thing/topo/add", "/sys/a1B/dev1/thing/topo/get",
+                              "/sys/a1B/dev1/thing/sub/register", "/sys/a1B/dev1/thing/log/post",
+                              "/sys/a1B/dev1/thing/reset", "/ext/session/a1B/dev1/combine/login"}) {
+        EXPECT_EQ(classify_uplink(topic).kind, Uplink::Unsupported) << topic;
+    }
+    EXPECT_EQ(classify_uplink("/ext/session/a1B/dev1/combine/batch_login").id,
+              "combine/batch_login");
+}
+
+TEST(UplinkTopic, AnswersAndDownlinksAreNotUnsupportedRequests) {
+    for (const char* topic :
+         {"/sys/a1B/dev1/thing/disable_reply", "/sys/a1B/dev1/thing/topo/add/notify_reply",
+          "/sys/a1B/dev1/thing/model/down_raw_reply", "/sys/a1B/dev1/rrpc/request/1",
+          "/sys/a1B/dev1/thing/service/property/set", "/sys/a1B/dev1/thing/service/reboot",
+          "/sys/a1B/dev1/thing/config/push", "/sys/a1B/dev1/thing/topo/add/notify",
+          "/sys/a1B/dev1/thing/disable", "/sys/a1B/dev1/thing/topo/change",
+          "/ext/rrpc/123/sys/a1B/dev1/thing/service/reboot", "/ext/error/a1B/dev1",
+          "/ext/session/a1B/dev1/combine/login_reply", "/ext/register",
+          "/ota/device/upgrade/a1B/dev1", "/sys/a1B/dev1/thing/x//y"}) {
+        EXPECT_EQ(classify_uplink(topic).kind, Uplink::None) << topic;
+    }
+}
+
+TEST(UplinkTopic, OtaTopics) {
+    auto inform = classify_uplink("/ota/device/inform/a1B/dev1");
+    EXPECT_EQ(inform.kind, Uplink::OtaInform);
+    EXPECT_EQ(inform.product_key, "a1B");
+    EXPECT_EQ(inform.device_name, "dev1");
+    EXPECT_EQ(classify_uplink("/ota/device/request/a1B/dev1").kind, Uplink::OtaRequest);
+    auto progress = classify_uplink("/ota/device/progress/a1B/dev1");
+    EXPECT_EQ(progress.kind, Uplink::Unhandled);
+    EXPECT_EQ(progress.id, "ota/device/progress");
+    EXPECT_EQ(classify_uplink("/sys/a1B/dev1/thing/ota/firmware/get").kind, Uplink::FirmwareGet);
+    EXPECT_EQ(classify_uplink("/ota/device/inform/a1B/dev1/x").kind, Uplink::None);
+    EXPECT_EQ(classify_uplink("/ota/device/inform/a1B").kind, Uplink::None);
+}
+
 TEST(UplinkTopic, OthersAreNotOurs) {
     for (const char* topic :
          {"/a1B/dev1/user/update", "/sys/a1B/dev1/thing/event/property/post_reply",
