@@ -96,6 +96,39 @@ TEST_F(ConsoleFilesTest, ApiPathsAreNotConsolePages) {
     EXPECT_EQ(get("/healthz").js()["status"], "ok");
 }
 
+TEST_F(ConsoleFilesTest, SymbolicLinksAreNotServed) {
+    namespace fs = std::filesystem;
+    ts::test::TempDir outside;
+    std::ofstream(outside.file("secret.txt")) << "secret";
+    fs::create_directories(outside.file("dir"));
+    std::ofstream(outside.file("dir/inner.txt")) << "inner";
+    write("index.html", "index");
+    write("assets/app.js", "app");
+    fs::create_symlink(outside.file("secret.txt"), dir_.file("secret.txt"));
+    fs::create_symlink(outside.file("dir"), dir_.file("linked"));
+    fs::create_symlink(dir_.file("assets/app.js"), dir_.file("assets/alias.js"));  // even inside
+    // The console directory itself may be a link; files below it are served.
+    fs::create_symlink(dir_.path(), outside.file("console"));
+    start(outside.file("console"));
+
+    EXPECT_EQ(get("/assets/app.js").body, "app");
+    for (const char* path : {"/secret.txt", "/linked/inner.txt", "/assets/alias.js"}) {
+        auto r = get(path);
+        EXPECT_EQ(r.status, 404u) << path;
+        EXPECT_EQ(r.body.find("secret"), std::string::npos) << path;
+    }
+}
+
+TEST_F(ConsoleFilesTest, AnIndexThatIsALinkIsNoConsole) {
+    ts::test::TempDir outside;
+    std::ofstream(outside.file("index.html")) << "elsewhere";
+    std::filesystem::create_symlink(outside.file("index.html"), dir_.file("index.html"));
+    start(dir_.path());
+    auto r = get("/");
+    EXPECT_EQ(r.body.find("elsewhere"), std::string::npos);
+    EXPECT_NE(r.body.find("web console is not built"), std::string::npos);
+}
+
 TEST_F(ConsoleFilesTest, WithoutABuiltConsoleTheRootSaysHowToBuildIt) {
     start(dir_.file("missing"));
     auto r = get("/");
