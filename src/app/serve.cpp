@@ -221,6 +221,7 @@ int serve(const ServeConfig& cfg) {
         o.bind = cfg.bind;
         o.port = cfg.http_port;
         o.threads = cfg.http_threads;
+        o.max_connections = cfg.http_max_connections;
         o.admin_token = token->token;
         api::Router router;
         api::add_api_routes(router, api::Services{**reg, publisher, metrics});

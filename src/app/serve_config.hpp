@@ -27,6 +27,8 @@ struct ServeConfig {
     // Sync service calls hold an API thread while the device answers (up to
     // 8 s), so there are a few.
     std::size_t http_threads = 4;
+    // Open API connections at once; more are answered 503 and closed.
+    std::size_t http_max_connections = 1024;
     // The API's address as devices reach it (remote config download URLs);
     // empty: http://{bind or 127.0.0.1}:{http_port}.
     std::string http_public_url;

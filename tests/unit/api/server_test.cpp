@@ -194,6 +194,7 @@ TEST_F(ServerTest, SlowClientsAreClosed) {
 
 TEST_F(ServerTest, ConnectionCloseIsHonoured) {
     http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+    req.set(http::field::host, "127.0.0.1");
     req.set(http::field::connection, "close");
     http::write(client_->socket(), req);
     EXPECT_EQ(client_->read_reply().status, 200u);
