@@ -113,9 +113,10 @@ void ApiServer::Impl::do_accept() {
 Expected<std::unique_ptr<ApiServer>, Error> ApiServer::start(ApiOptions opts,
                                                              registry::Registry& registry,
                                                              MessagePublisher& publisher,
-                                                             MetricsSource& metrics) {
+                                                             MetricsSource& metrics,
+                                                             HealthSource& health) {
     Router router;
-    add_api_routes(router, Services{registry, publisher, metrics});
+    add_api_routes(router, Services{registry, publisher, metrics, health});
     return start(std::move(opts), std::move(router));
 }
 

@@ -52,12 +52,13 @@ struct ApiOptions {
 class ApiServer {
 public:
     // The management API of this issue (products, devices, topic classes,
-    // messages, health, metrics, openapi.json) on `opts.bind:opts.port`. The
-    // services must outlive the server.
+    // messages, health and readiness, metrics, openapi.json) on
+    // `opts.bind:opts.port`. The services must outlive the server.
     static Expected<std::unique_ptr<ApiServer>, Error> start(ApiOptions opts,
                                                              registry::Registry& registry,
                                                              MessagePublisher& publisher,
-                                                             MetricsSource& metrics);
+                                                             MetricsSource& metrics,
+                                                             HealthSource& health);
     // Any routes: for callers that add their own (console files, later
     // resources) to a Router that add_api_routes() has filled.
     static Expected<std::unique_ptr<ApiServer>, Error> start(ApiOptions opts, Router router);

@@ -16,6 +16,7 @@
 #include "app/broker_rule_host.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
+#include "app/platform_health.hpp"
 #include "app/platform_overview.hpp"
 #include "app/platform_services.hpp"
 #include "broker/broker.hpp"
@@ -215,6 +216,7 @@ int serve(const ServeConfig& cfg) {
     BrokerMetrics metrics(broker, &thing, &rule_engine);
     BrokerDeviceFeed device_feed(broker);
     PlatformOverview overview(**reg, broker, thing, **rule_store, rule_engine);
+    PlatformHealth health(*state, **thing_data, **reg);
     std::unique_ptr<api::ApiServer> http;
     if (cfg.http_port != 0) {
         api::ApiOptions o;
@@ -224,7 +226,7 @@ int serve(const ServeConfig& cfg) {
         o.max_connections = cfg.http_max_connections;
         o.admin_token = token->token;
         api::Router router;
-        api::add_api_routes(router, api::Services{**reg, publisher, metrics});
+        api::add_api_routes(router, api::Services{**reg, publisher, metrics, health});
         api::add_thing_routes(router, thing);
         api::add_rule_routes(router, rule_manager);
         api::add_live_routes(router, device_feed, overview);
@@ -253,6 +255,8 @@ int serve(const ServeConfig& cfg) {
     });
     signals_ctx.run();
 
+    // /readyz answers 503 from here on, for as long as the server still serves.
+    health.set_shutting_down();
     if (http) http->stop();
     for (auto& l : listeners) l->stop();
     // Rows still queued get a short drain (republish needs the broker).

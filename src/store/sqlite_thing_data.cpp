@@ -9,6 +9,7 @@
 // The callbacks of a committed batch (the replies to devices) run on a
 // completion thread, in batch order, while the writer commits the next batch.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -146,6 +147,8 @@ public:
         const std::uint64_t target = enqueued_;
         done_cv_.wait(lock, [&] { return processed_ >= target; });
     }
+
+    bool last_write_failed() const override { return last_write_failed_.load(); }
 
     Expected<std::vector<PropertyValue>, Error> latest_properties(const std::string& pk,
                                                                   const std::string& dn) override {
@@ -307,6 +310,7 @@ private:
         for (int attempt = 1;;) {
             std::size_t failed_at = batch.size();
             auto st = try_write(batch, ok, failed_at);
+            last_write_failed_ = !st;
             if (st) return;
             if (failed_at < batch.size() && is_write_specific(st.error()) &&
                 ++rejected <= kMaxRejectedPerBatch) {
@@ -386,6 +390,7 @@ private:
     Database db_;
     ThingDataWriter writer_;
     bool backlog_warned_ = false;
+    std::atomic<bool> last_write_failed_{false};
 
     ThingDataReader reader_;
 

@@ -120,6 +120,8 @@ public:
                                 const std::string& identifier) = 0;
     // Waits until everything queued before the call is committed.
     virtual void flush() = 0;
+    // Whether the last commit of queued writes failed (for /readyz); cheap.
+    virtual bool last_write_failed() const { return false; }
 
     // --- reads and management writes: synchronous ---
     virtual Expected<std::vector<PropertyValue>, Error> latest_properties(

@@ -15,7 +15,7 @@ class ConsoleFilesTest : public ::testing::Test {
 protected:
     void start(const std::string& dir) {
         Router router;
-        add_health_routes(router, metrics_);
+        add_health_routes(router, metrics_, health_);
         add_console_routes(router, dir);
         ApiOptions opts;
         opts.bind = "127.0.0.1";
@@ -36,6 +36,7 @@ protected:
 
     ts::test::TempDir dir_;
     FixedMetrics metrics_;
+    SettableHealth health_;
     std::unique_ptr<ApiServer> server_;
 };
 
