@@ -82,9 +82,16 @@ private:
         if (auto malformed = check_request_head(head))
             return reply(error_response(*malformed), 11, After::Drain);
         // Refused requests end here: their body is never read (nor invited
-        // with 100 Continue), so it costs no memory.
-        if (auto denied = admission(head))
-            return reply(error_response(*denied), head.version(), After::Drain);
+        // with 100 Continue), so it costs no memory. Without a body the
+        // connection may live on; with one it closes, as the stream is not
+        // read past the head.
+        if (auto denied = admission(head)) {
+            const bool bodiless = parser_->is_done();
+            return reply(error_response(*denied), head.version(),
+                         !bodiless               ? After::Drain
+                         : parser_->keep_alive() ? After::KeepAlive
+                                                 : After::Close);
+        }
         auto self = shared_from_this();
         if (beast::iequals(head[http::field::expect], "100-continue")) {
             // curl and others wait for this before sending a larger body.

@@ -109,7 +109,7 @@ def test_connections_beyond_max_connections_are_refused(platform):
     while platform.api.get("/healthz", token=None).status != 200:
         assert time.monotonic() < deadline, "no place freed after the connections closed"
         time.sleep(0.1)
-    assert "http connections at the limit" in platform.log()
+    assert "http connections at the limit" in platform.log
 
 
 # ---------------------------------------------------------------- item 14: framing, numbers
