@@ -113,7 +113,15 @@ TEST_F(ConsoleFilesTest, SymbolicLinksAreNotServed) {
     start(outside.file("console"));
 
     EXPECT_EQ(get("/assets/app.js").body, "app");
-    for (const char* path : {"/secret.txt", "/linked/inner.txt", "/assets/alias.js"}) {
+    // The linked file's path relative to the console, as a request can
+    // spell it with encoded slashes ("/..%2F<dir>%2Fsecret.txt").
+    std::string escaped = "/";
+    for (char c : fs::path(outside.file("secret.txt"))
+                      .lexically_relative(fs::canonical(dir_.path()))
+                      .generic_string())
+        escaped += c == '/' ? std::string("%2F") : std::string(1, c);
+    for (std::string path : {std::string("/secret.txt"), std::string("/linked/inner.txt"),
+                             std::string("/assets/alias.js"), escaped}) {
         auto r = get(path);
         EXPECT_EQ(r.status, 404u) << path;
         EXPECT_EQ(r.body.find("TOPSECRET"), std::string::npos) << path;
