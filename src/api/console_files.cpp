@@ -1,6 +1,7 @@
 // The web console's static files (built from web/ by Vite) at /. They are
 // read into memory when the server starts: a request can only ever get one
-// of those files, so no path from a request reaches the file system.
+// of those files, so no path from a request reaches the file system. Symbolic
+// links below the console directory are never followed (see load()).
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -46,15 +47,31 @@ std::string content_type_of(const fs::path& p) {
     return it == types.end() ? "application/octet-stream" : it->second;
 }
 
+// A link inside the console directory could point anywhere (a key, /etc),
+// and following one would serve it; so nothing is served through a link.
+// The directory itself may be one (an install's choice): it is resolved
+// first, and below it a file counts only when resolving its path changes
+// nothing, that is when no component of it is a link and it stays inside.
 FileMap load(const std::string& dir) {
     FileMap files;
     std::error_code ec;
-    if (dir.empty() || !fs::is_regular_file(fs::path(dir) / "index.html", ec)) return files;
+    if (dir.empty()) return files;
+    const fs::path root = fs::canonical(dir, ec);
+    if (ec) return files;
     std::uintmax_t total = 0;
-    for (auto it = fs::recursive_directory_iterator(dir, ec);
+    std::size_t links = 0;
+    for (auto it = fs::recursive_directory_iterator(root, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!it->is_regular_file(ec)) continue;
-        total += it->file_size(ec);
+        std::error_code fec;
+        auto status = it->symlink_status(fec);
+        if (fec) continue;
+        if (fs::is_symlink(status)) {
+            ++links;  // not followed into, not served
+            continue;
+        }
+        if (!fs::is_regular_file(status)) continue;
+        if (fs::canonical(it->path(), fec) != it->path() || fec) continue;
+        total += it->file_size(fec);
         if (total > kMaxTotalBytes) {
             log::get("api")->warn("console directory too large, not served dir={}", dir);
             return {};
@@ -62,9 +79,15 @@ FileMap load(const std::string& dir) {
         std::ifstream in(it->path(), std::ios::binary);
         std::ostringstream body;
         body << in.rdbuf();
-        files.emplace(fs::relative(it->path(), dir, ec).generic_string(),
+        files.emplace(it->path().lexically_relative(root).generic_string(),
                       StaticFile{content_type_of(it->path()), std::move(body).str()});
     }
+    if (links > 0)
+        log::get("api")->warn("console directory has symbolic links, not served links={} dir={}",
+                              links, dir);
+    // Without its index the console is not there (not built, or the index
+    // is a link).
+    if (!files.contains("index.html")) return {};
     return files;
 }
 

@@ -20,9 +20,8 @@ std::string allow_header(const std::vector<boost::beast::http::verb>& verbs) {
 
 }  // namespace
 
-Response Dispatcher::handle(Request& req, std::string_view query) const {
-    RouteMatch m = router_.match(req.method, req.path);
-
+std::optional<ApiError> Dispatcher::access_denied(const RouteMatch& m, std::string_view path,
+                                                  std::string_view authorization) const {
     // Public routes answer anyone. Everything else under /api/ authenticates
     // before saying anything, so an unauthenticated caller learns nothing
     // beyond the public routes (not even which paths exist).
@@ -30,16 +29,28 @@ Response Dispatcher::handle(Request& req, std::string_view query) const {
     // router matches it ("/%61pi/..." is "/api/..."). The console's catch-all
     // (/{path=**}) is public but never answers there: an unknown API path
     // still asks for credentials first.
-    auto decoded = url_decode(req.path, false);
+    auto decoded = url_decode(path, false);
     bool api_area = decoded && (decoded->starts_with("/api/") || *decoded == "/api");
     bool found = m.kind == RouteMatch::Kind::Found;
     bool catch_all = found && m.route->pattern.ends_with("=**}");
     bool public_route = found && m.route->access == Access::Public && !(catch_all && api_area);
     bool protected_area = found || api_area;
-    if (!public_route && protected_area) {
-        if (auto denied = check_bearer(req.header("Authorization"), admin_token_))
-            return error_response(*denied);
-    }
+    if (public_route || !protected_area) return std::nullopt;
+    return check_bearer(authorization, admin_token_);
+}
+
+std::optional<ApiError> Dispatcher::admit(boost::beast::http::verb method, std::string_view path,
+                                          const boost::beast::http::fields& headers) const {
+    auto it = headers.find(boost::beast::http::field::authorization);
+    std::string_view authorization;
+    if (it != headers.end()) authorization = {it->value().data(), it->value().size()};
+    return access_denied(router_.match(method, path), path, authorization);
+}
+
+Response Dispatcher::handle(Request& req, std::string_view query) const {
+    RouteMatch m = router_.match(req.method, req.path);
+    if (auto denied = access_denied(m, req.path, req.header("Authorization")))
+        return error_response(*denied);
 
     switch (m.kind) {
         case RouteMatch::Kind::BadPath:

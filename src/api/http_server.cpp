@@ -1,5 +1,6 @@
 #include "api/http_server.hpp"
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -8,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/connection_limit.hpp"
 #include "api/dispatch.hpp"
 #include "api/http_session.hpp"
 #include "api/routes.hpp"
@@ -23,6 +25,7 @@ struct ApiServer::Impl {
     Impl(ApiOptions o, Router router)
         : opts(std::move(o)),
           dispatcher(std::move(router), opts.admin_token),
+          connections(opts.max_connections),
           ioc(std::make_unique<asio::io_context>(static_cast<int>(opts.threads))),
           acceptor(std::in_place, *ioc),
           accept_backoff(std::in_place, *ioc) {}
@@ -31,6 +34,8 @@ struct ApiServer::Impl {
 
     ApiOptions opts;
     Dispatcher dispatcher;
+    // Before the io_context: the sessions it destroys give their slots back.
+    ConnectionLimit connections;
     // Held by pointer so that stop() can destroy the io_context, and with it
     // every connection, while port() and the options stay valid. The
     // acceptor and the timer go first: they belong to the io_context.
@@ -46,6 +51,35 @@ namespace {
 
 Error make_error(ErrorCode code, std::string message) {
     return Error{static_cast<int>(code), std::move(message)};
+}
+
+const std::string& too_many_connections_reply() {
+    static const std::string reply = [] {
+        const std::string body =
+            R"({"code":"TooManyConnections","message":"the server has too many open )"
+            R"(connections; try again later"})";
+        return "HTTP/1.1 503 Service Unavailable\r\nServer: Thingstead\r\n"
+               "Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
+               "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    return reply;
+}
+
+// A connection beyond max_connections: a 503 written without waiting (a new
+// socket's send buffer takes these few bytes whole; if not, the client just
+// sees the close), then closed. Whatever request bytes have arrived are read
+// first, as closing over unread data resets the connection and could destroy
+// the 503 before the client reads it.
+void refuse(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    const auto& reply = too_many_connections_reply();
+    socket.write_some(asio::buffer(reply), ignored);
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 4096> discard;
+    socket.read_some(asio::buffer(discard), ignored);
+    socket.close(ignored);
 }
 
 }  // namespace
@@ -64,9 +98,14 @@ void ApiServer::Impl::do_accept() {
                 });
                 return;
             }
+            auto slot = connections.try_acquire();
+            if (!slot) {
+                refuse(socket);
+                return do_accept();
+            }
             boost::system::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
-            start_session(std::move(socket), opts, dispatcher);
+            start_session(std::move(socket), std::move(*slot), opts, dispatcher);
             do_accept();
         });
 }
@@ -74,9 +113,10 @@ void ApiServer::Impl::do_accept() {
 Expected<std::unique_ptr<ApiServer>, Error> ApiServer::start(ApiOptions opts,
                                                              registry::Registry& registry,
                                                              MessagePublisher& publisher,
-                                                             MetricsSource& metrics) {
+                                                             MetricsSource& metrics,
+                                                             HealthSource& health) {
     Router router;
-    add_api_routes(router, Services{registry, publisher, metrics});
+    add_api_routes(router, Services{registry, publisher, metrics, health});
     return start(std::move(opts), std::move(router));
 }
 
@@ -85,6 +125,9 @@ Expected<std::unique_ptr<ApiServer>, Error> ApiServer::start(ApiOptions opts, Ro
         return unexpected(make_error(ErrorCode::InvalidOptions, "admin_token must not be empty"));
     if (opts.threads == 0)
         return unexpected(make_error(ErrorCode::InvalidOptions, "threads must be at least 1"));
+    if (opts.max_connections == 0)
+        return unexpected(
+            make_error(ErrorCode::InvalidOptions, "max_connections must be at least 1"));
     boost::system::error_code ec;
     auto address = asio::ip::make_address(opts.bind, ec);
     if (ec)

@@ -7,7 +7,10 @@
 // Per connection: keep-alive, one request at a time (pipelined requests wait
 // in the read buffer), a body limit (413), a deadline for the headers (which
 // is also the keep-alive idle limit) and one for the body, so slow or idle
-// clients are closed.
+// clients are closed. The headers are checked (framing, then access) before
+// any body is read, so an unauthenticated client never gets a body buffered
+// nor a 100 Continue. At most max_connections are open; more are refused
+// with a 503 at once.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +27,7 @@ namespace ts::api {
 
 // ts::Error::code values produced by ApiServer::start.
 enum class ErrorCode : int {
-    InvalidOptions = 1,  // no admin token, zero threads
+    InvalidOptions = 1,  // no admin token, zero threads or max_connections
     InvalidAddress = 2,  // bind is not an IP address
     BindFailed = 3,      // open / bind / listen failed (the message carries the OS error)
 };
@@ -36,6 +39,9 @@ struct ApiOptions {
     std::string admin_token;  // required
     std::size_t body_limit = 1024 * 1024;
     std::size_t header_limit = 16 * 1024;
+    // Open connections (event streams included); beyond it a new connection
+    // gets 503 TooManyConnections and is closed.
+    std::size_t max_connections = 1024;
     std::chrono::milliseconds header_timeout{15000};  // from the end of the last reply
     std::chrono::milliseconds body_timeout{30000};
     std::chrono::milliseconds write_timeout{30000};
@@ -46,12 +52,13 @@ struct ApiOptions {
 class ApiServer {
 public:
     // The management API of this issue (products, devices, topic classes,
-    // messages, health, metrics, openapi.json) on `opts.bind:opts.port`. The
-    // services must outlive the server.
+    // messages, health and readiness, metrics, openapi.json) on
+    // `opts.bind:opts.port`. The services must outlive the server.
     static Expected<std::unique_ptr<ApiServer>, Error> start(ApiOptions opts,
                                                              registry::Registry& registry,
                                                              MessagePublisher& publisher,
-                                                             MetricsSource& metrics);
+                                                             MetricsSource& metrics,
+                                                             HealthSource& health);
     // Any routes: for callers that add their own (console files, later
     // resources) to a Router that add_api_routes() has filled.
     static Expected<std::unique_ptr<ApiServer>, Error> start(ApiOptions opts, Router router);

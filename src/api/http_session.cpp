@@ -1,5 +1,6 @@
-// One HTTP/1.1 connection of the API server: read a request under the
-// header and body deadlines, dispatch it, write the reply, repeat while
+// One HTTP/1.1 connection of the API server: read a request's head under the
+// header deadline, check its framing and its access, only then read the body
+// under the body deadline, dispatch it, write the reply, repeat while
 // keep-alive lasts. One request at a time; pipelined ones wait in the buffer.
 #include "api/http_session.hpp"
 
@@ -21,6 +22,7 @@
 
 #include "api/errors.hpp"
 #include "api/event_stream.hpp"
+#include "api/request_head.hpp"
 #include "core/log.hpp"
 
 namespace ts::api {
@@ -32,17 +34,20 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// After a 413 the client may still be sending its body. Closing with unread
-// data makes the kernel send RST, which can destroy the 413 before the client
-// reads it; so read and discard (bounded) until the client closes.
+// After a 413, or a refusal before the body, the client may still be sending
+// its body. Closing with unread data makes the kernel send RST, which can
+// destroy the reply before the client reads it; so read and discard (bounded,
+// into one small buffer: nothing is kept) until the client closes.
 constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
 constexpr std::chrono::seconds kDrainTimeout{2};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, const ApiOptions& opts, const Dispatcher& dispatcher)
-        : stream_(std::move(socket)),
+    Session(tcp::socket socket, ConnectionLimit::Slot slot, const ApiOptions& opts,
+            const Dispatcher& dispatcher)
+        : slot_(std::move(slot)),
+          stream_(std::move(socket)),
           opts_(opts),
           dispatcher_(dispatcher),
           heartbeat_(stream_.get_executor()) {}
@@ -59,6 +64,7 @@ private:
     const ApiOptions& opts() const { return opts_; }
 
     void read_header() {
+        reading_body_ = false;
         parser_.emplace();
         parser_->body_limit(opts().body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(opts().header_limit));
@@ -71,8 +77,23 @@ private:
 
     void on_header(beast::error_code ec) {
         if (ec) return on_read_error(ec);
+        const auto& head = parser_->get();
+        // The rest of the stream is not framed: reply, discard, close.
+        if (auto malformed = check_request_head(head))
+            return reply(error_response(*malformed), 11, After::Drain);
+        // Refused requests end here: their body is never read (nor invited
+        // with 100 Continue), so it costs no memory. Without a body the
+        // connection may live on; with one it closes, as the stream is not
+        // read past the head.
+        if (auto denied = admission(head)) {
+            const bool bodiless = parser_->is_done();
+            return reply(error_response(*denied), head.version(),
+                         !bodiless               ? After::Drain
+                         : parser_->keep_alive() ? After::KeepAlive
+                                                 : After::Close);
+        }
         auto self = shared_from_this();
-        if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+        if (beast::iequals(head[http::field::expect], "100-continue")) {
             // curl and others wait for this before sending a larger body.
             stream_.expires_after(opts().write_timeout);
             asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
@@ -85,7 +106,13 @@ private:
         read_body();
     }
 
+    std::optional<ApiError> admission(const http::request_header<>& head) const {
+        std::string_view target = head.target();
+        return dispatcher_.admit(head.method(), target.substr(0, target.find('?')), head);
+    }
+
     void read_body() {
+        reading_body_ = true;
         stream_.expires_after(opts().body_timeout);
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -95,6 +122,13 @@ private:
     }
 
     void on_read_error(beast::error_code ec) {
+        // A declared Content-Length over the limit fails while the head is
+        // read, with the head complete: a refused request gets its refusal,
+        // not a 413 that would tell it about the limit.
+        if (ec == http::error::body_limit && !reading_body_) {
+            if (auto denied = admission(parser_->get()))
+                return reply(error_response(*denied), 11, After::Drain);
+        }
         if (ec == http::error::body_limit) {
             return reply(error_response(ApiError{413, "PayloadTooLarge",
                                                  "the request body exceeds " +
@@ -298,13 +332,15 @@ private:
         stream_.close();
     }
 
-    static constexpr std::size_t kDrainChunk = 64 * 1024;
+    static constexpr std::size_t kDrainChunk = 16 * 1024;
 
+    ConnectionLimit::Slot slot_;  // held while the connection is open
     beast::tcp_stream stream_;
     const ApiOptions& opts_;
     const Dispatcher& dispatcher_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    bool reading_body_ = false;  // the head was accepted and the body is being read
     http::response<http::string_body> res_;
     std::unique_ptr<char[]> drain_buf_;
     std::size_t drained_ = 0;
@@ -322,8 +358,9 @@ private:
 
 }  // namespace
 
-void start_session(tcp::socket socket, const ApiOptions& opts, const Dispatcher& dispatcher) {
-    std::make_shared<Session>(std::move(socket), opts, dispatcher)->start();
+void start_session(tcp::socket socket, ConnectionLimit::Slot slot, const ApiOptions& opts,
+                   const Dispatcher& dispatcher) {
+    std::make_shared<Session>(std::move(socket), std::move(slot), opts, dispatcher)->start();
 }
 
 }  // namespace ts::api

@@ -51,6 +51,10 @@ Expected<nlohmann::json, ApiError> json_object_body(
         body = nlohmann::json::parse(req.body);
     } catch (const nlohmann::json::parse_error& e) {
         return unexpected(malformed_json("syntax error at byte " + std::to_string(e.byte)));
+    } catch (const nlohmann::json::out_of_range&) {
+        // Valid JSON whose number no double holds (1e400): the value is
+        // wrong, not the syntax.
+        return unexpected(invalid_argument("body", "a number is out of range"));
     }
     if (!body.is_object())
         return unexpected(ApiError{400, "InvalidArgument", "body: must be a JSON object"});

@@ -28,8 +28,8 @@ bool is_json_content_type(std::string_view content_type);
 // The body as a JSON object whose members are all in `allowed`. An empty
 // body reads as {} (so `POST …:disable` needs no body). 415 when a body is
 // sent without a JSON content type, 400 MalformedJson when it does not parse,
-// 400 InvalidArgument when it is not an object, 400 UnknownField for a member
-// outside `allowed`.
+// 400 InvalidArgument when it is not an object or holds a number no double
+// holds (1e400), 400 UnknownField for a member outside `allowed`.
 Expected<nlohmann::json, ApiError> json_object_body(
     const Request& req, std::initializer_list<std::string_view> allowed);
 

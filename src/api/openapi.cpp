@@ -362,7 +362,30 @@ json schemas() {
         object({{"code", str("stable error code, see docs/api-errors.md")}, {"message", str()}},
                {"code", "message"});
     s["Empty"] = object(json::object());
-    s["Health"] = object({{"status", enum_of({"ok"})}}, {"status"});
+    s["Health"] =
+        object({{"status", enum_of({"ok", "degraded"}, "degraded: a storage writer is failing")},
+                {"storage",
+                 object({{"status", enum_of({"ok", "failing"})},
+                         {"writers",
+                          {{"type", "object"},
+                           {"description",
+                            "each background store writer (brokerState, thingData, deviceStatus): "
+                            "failing when the last commit it attempted failed"},
+                           {"additionalProperties", enum_of({"ok", "failing"})}}}},
+                        {"status", "writers"})}},
+               {"status", "storage"});
+    s["Ready"] = object({{"status", enum_of({"ready"})}}, {"status"});
+    s["NotReady"] =
+        object({{"code", enum_of({"NotReady"})},
+                {"message", str()},
+                {"status", enum_of({"not-ready"})},
+                {"failing",
+                 {{"type", "array"},
+                  {"items", str()},
+                  {"description",
+                   "what keeps the platform from being ready: storage.<writer> (its last write "
+                   "failed) and shutdown"}}}},
+               {"code", "message", "status", "failing"});
     const std::string validation_mode_doc =
         "how property posts are checked against the thing model: strict rejects a post with "
         "any invalid property, lenient stores the valid ones and lists the failures, off "
@@ -734,11 +757,22 @@ json paths() {
     rule_paths(p);
     live_paths(p);
 
-    const json health = {{"200", reply("the platform is up", ref("Health"))}};
+    const json health = {
+        {"200", reply("the platform is up (also while degraded: the body says what fails)",
+                      ref("Health"))}};
     p["/healthz"]["get"] = {{"operationId", "healthz"},
                             {"summary", "Liveness (no authentication); also served at /healthz"},
                             {"security", json::array()},
                             {"responses", health}};
+    p["/readyz"]["get"] = {
+        {"operationId", "readyz"},
+        {"summary",
+         "Readiness (no authentication): 503 while storage writes fail or the platform shuts "
+         "down; also served at /readyz"},
+        {"security", json::array()},
+        {"responses",
+         {{"200", reply("ready to serve", ref("Ready"))},
+          {"503", reply("NotReady: the body names the failing parts", ref("NotReady"))}}}};
     p["/openapi.json"]["get"] = {
         {"operationId", "openapi"},
         {"summary", "This document (no authentication)"},

@@ -10,7 +10,7 @@ std::string api_path(std::string_view suffix) {
 }
 
 void add_api_routes(Router& router, const Services& services) {
-    add_health_routes(router, services.metrics);
+    add_health_routes(router, services.metrics, services.health);
     add_openapi_route(router);
     add_product_routes(router, services.registry);
     add_device_routes(router, services.registry);

@@ -22,13 +22,15 @@ struct Services {
     registry::Registry& registry;
     MessagePublisher& publisher;
     MetricsSource& metrics;
+    HealthSource& health;
 };
 
 void add_product_routes(Router& router, registry::Registry& registry);
 void add_device_routes(Router& router, registry::Registry& registry);
 void add_topic_class_routes(Router& router, registry::Registry& registry);
 void add_message_routes(Router& router, MessagePublisher& publisher);
-void add_health_routes(Router& router, MetricsSource& metrics);  // /healthz, /metrics
+// /healthz (liveness), /readyz (readiness), /metrics.
+void add_health_routes(Router& router, MetricsSource& metrics, HealthSource& health);
 void add_openapi_route(Router& router);
 // Thing models and device data (thing_routes.cpp).
 void add_thing_routes(Router& router, thing::ThingService& thing);

@@ -29,6 +29,25 @@ public:
     virtual std::string prometheus_text() = 0;
 };
 
+// What /healthz and /readyz report. Cheap to gather (flags, no I/O): load
+// balancers and orchestrators poll it every few seconds.
+struct HealthReport {
+    // A background store writer: its name ("thingData") and whether the last
+    // commit it attempted failed (disk full, I/O error, a lock held too long).
+    struct Writer {
+        std::string name;
+        bool last_write_failed = false;
+    };
+    std::vector<Writer> storage;
+    bool shutting_down = false;
+};
+
+class HealthSource {
+public:
+    virtual ~HealthSource() = default;
+    virtual HealthReport health() = 0;
+};
+
 // The platform's own messages about devices (status changes, accepted
 // property and event posts, call replies, validation failures; their topics
 // and payloads are in docs/rules-sources.md), for live views.

@@ -19,6 +19,7 @@
 #include "app/data_dir_lock.hpp"
 #include "app/device_authenticator.hpp"
 #include "app/device_status.hpp"
+#include "app/platform_health.hpp"
 #include "app/platform_overview.hpp"
 #include "app/platform_services.hpp"
 #include "broker/broker.hpp"
@@ -272,15 +273,17 @@ int serve(const ServeConfig& cfg) {
     BrokerMetrics metrics(broker, &thing, &rule_engine, &authenticator);
     BrokerDeviceFeed device_feed(broker);
     PlatformOverview overview(**reg, broker, thing, **rule_store, rule_engine);
+    PlatformHealth health(*state, **thing_data, **reg);
     std::unique_ptr<api::ApiServer> http;
     if (cfg.http_port != 0) {
         api::ApiOptions o;
         o.bind = cfg.bind;
         o.port = cfg.http_port;
         o.threads = cfg.http_threads;
+        o.max_connections = cfg.http_max_connections;
         o.admin_token = token->token;
         api::Router router;
-        api::add_api_routes(router, api::Services{**reg, publisher, metrics});
+        api::add_api_routes(router, api::Services{**reg, publisher, metrics, health});
         api::add_thing_routes(router, thing);
         api::add_rule_routes(router, rule_manager);
         api::add_live_routes(router, device_feed, overview);
@@ -317,6 +320,8 @@ int serve(const ServeConfig& cfg) {
     state->set_drain_deadline(deadline);
     (*thing_data)->set_drain_deadline(deadline);
 
+    // /readyz answers 503 from here on, for as long as the server still serves.
+    health.set_shutting_down();
     if (http) http->stop();
     for (auto& l : listeners) l->stop();
     // Rows still queued get a short drain (republish needs the broker).

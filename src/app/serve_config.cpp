@@ -22,6 +22,15 @@ Setter integer(T& field) {
         return true;
     };
 }
+// An integer of at least 1 (a limit of 0 would refuse everything).
+template <typename T>
+Setter positive(T& field) {
+    return [&field](const toml::node& n) {
+        auto v = n.value<std::int64_t>();
+        if (!v || *v < 1) return false;
+        return integer(field)(n);
+    };
+}
 Setter text(std::string& field) {
     return [&field](const toml::node& n) {
         auto v = n.value<std::string>();
@@ -91,6 +100,7 @@ std::map<std::string, Setter> setters(ServeConfig& c) {
         {"mqtt.persistence", boolean(c.persistence)},
         {"http.port", integer(c.http_port)},
         {"http.threads", integer(c.http_threads)},
+        {"http.max_connections", positive(c.http_max_connections)},
         {"http.public_url", text(c.http_public_url)},
         {"http.console_dir", text(c.console_dir)},
         {"auth.fail_limit", integer(c.auth_fail_limit)},

@@ -31,6 +31,8 @@ struct ServeConfig {
     // Sync service calls hold an API thread while the device answers (up to
     // 8 s), so there are a few.
     std::size_t http_threads = 4;
+    // Open API connections at once; more are answered 503 and closed.
+    std::size_t http_max_connections = 1024;
     // The API's address as devices reach it (remote config download URLs),
     // e.g. "https://iot.example.com"; empty: http://{the address the device's
     // connection reached}:{http_port}, without the port when it is 80.

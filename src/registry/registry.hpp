@@ -131,6 +131,9 @@ public:
     virtual void mark_offline(const std::string& pk, const std::string& dn,
                               std::int64_t time_ms) = 0;
 
+    // Whether the last write of connection state failed (for /readyz); cheap.
+    virtual bool status_write_failed() const { return false; }
+
     // Called (on the management caller's thread) after a device is disabled,
     // enabled, deleted or gets a new secret.
     virtual void set_listener(std::function<void(const DeviceEvent&)> listener) = 0;

@@ -96,6 +96,7 @@ public:
                      std::int64_t time_ms) override;
     void mark_offline(const std::string& pk, const std::string& dn, std::int64_t time_ms) override;
     void set_listener(std::function<void(const DeviceEvent&)> listener) override;
+    bool status_write_failed() const override { return status_.last_write_failed(); }
 
 private:
     using NameSet = std::set<std::string, std::less<>>;

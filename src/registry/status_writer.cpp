@@ -120,6 +120,7 @@ void StatusWriter::run() {
 void StatusWriter::write_with_retry(std::vector<StatusRecord>& batch) {
     for (int attempt = 1;; ++attempt) {
         auto r = write_(batch);
+        last_write_failed_ = !r;
         if (r) return;
         if (attempt >= kAttempts) {
             log::get("registry")

@@ -4,6 +4,7 @@
 // and returns. One thread commits what has accumulated as one
 // transaction, at most every kGather (a flush does not wait for it); records
 // for the same device coalesce to the latest.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -44,6 +45,8 @@ public:
     void forget(const std::string& pk, const std::string& dn);
     // Returns once everything enqueued before the call was written or given up.
     void flush();
+    // Whether the last write attempted failed (for /readyz); any thread.
+    bool last_write_failed() const { return last_write_failed_.load(); }
 
 private:
     void run();
@@ -59,6 +62,7 @@ private:
     std::uint64_t processed_ = 0;  // enqueue count written (or given up)
     int flush_waiters_ = 0;        // flush() calls waiting: write without gathering
     bool stopping_ = false;
+    std::atomic<bool> last_write_failed_{false};
     std::thread thread_;
 };
 

@@ -67,6 +67,7 @@ struct BrokerStateStats {
     std::uint64_t write_errors = 0;  // failed transactions (each retry counts) and rejected writes
     std::uint64_t dropped_ops = 0;   // lost: rejected by SQLite, or given up on at shutdown
     std::uint64_t backlog_ops = 0;   // queued or being written now
+    bool last_write_failed = false;  // the last commit attempted failed (for /readyz)
 };
 
 class BrokerStateStore {

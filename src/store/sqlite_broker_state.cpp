@@ -138,6 +138,7 @@ public:
         s.committed_batches = committed_batches_.load();
         s.write_errors = write_errors_.load();
         s.dropped_ops = dropped_ops_.load();
+        s.last_write_failed = last_write_failed_.load();
         return s;
     }
 
@@ -187,6 +188,7 @@ private:
         auto delay = std::chrono::milliseconds(kFirstRetryDelay);
         for (int attempt = 1;; ++attempt) {
             auto st = try_write(batch, rejected);
+            last_write_failed_ = !st;
             if (st) return;
             ++write_errors_;
             const auto live =
@@ -294,6 +296,7 @@ private:
     std::atomic<std::uint64_t> committed_batches_{0};
     std::atomic<std::uint64_t> write_errors_{0};
     std::atomic<std::uint64_t> dropped_ops_{0};
+    std::atomic<bool> last_write_failed_{false};
 
     std::thread thread_;
 };

@@ -156,6 +156,7 @@ public:
     }
 
     Unsaved unsaved() const override { return {unsaved_values_.load(), unsaved_other_.load()}; }
+    bool last_write_failed() const override { return last_write_failed_.load(); }
 
     Expected<std::vector<PropertyValue>, Error> latest_properties(const std::string& pk,
                                                                   const std::string& dn) override {
@@ -317,6 +318,7 @@ private:
         for (int attempt = 1;;) {
             std::size_t failed_at = batch.size();
             auto st = try_write(batch, ok, failed_at);
+            last_write_failed_ = !st;
             if (st) return;
             if (failed_at < batch.size() && is_write_specific(st.error()) &&
                 ++rejected <= kMaxRejectedPerBatch) {
@@ -412,6 +414,7 @@ private:
     Database db_;
     ThingDataWriter writer_;
     bool backlog_warned_ = false;
+    std::atomic<bool> last_write_failed_{false};
 
     ThingDataReader reader_;
 

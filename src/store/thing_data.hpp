@@ -132,6 +132,8 @@ public:
         std::uint64_t other_writes = 0;  // events, calls, shadows, desired values
     };
     virtual Unsaved unsaved() const { return {}; }
+    // Whether the last commit of queued writes failed (for /readyz); cheap.
+    virtual bool last_write_failed() const { return false; }
 
     // --- reads and management writes: synchronous ---
     virtual Expected<std::vector<PropertyValue>, Error> latest_properties(

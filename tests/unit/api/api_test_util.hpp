@@ -66,6 +66,23 @@ public:
     }
 };
 
+// Health as a test sets it: every writer fine until told otherwise.
+class SettableHealth final : public HealthSource {
+public:
+    HealthReport health() override {
+        std::lock_guard lock(mu_);
+        return report_;
+    }
+    void set(HealthReport r) {
+        std::lock_guard lock(mu_);
+        report_ = std::move(r);
+    }
+
+private:
+    std::mutex mu_;
+    HealthReport report_{{{"brokerState", false}, {"thingData", false}}, false};
+};
+
 struct Reply {
     unsigned status = 0;
     std::string body;
@@ -148,7 +165,7 @@ protected:
         opts.bind = "127.0.0.1";
         opts.port = 0;
         opts.admin_token = kToken;
-        auto s = ApiServer::start(opts, registry_, publisher_, metrics_);
+        auto s = ApiServer::start(opts, registry_, publisher_, metrics_, health_);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         server_ = std::move(*s);
         client_ = std::make_unique<Client>(server_->port());
@@ -181,6 +198,7 @@ protected:
     FakeRegistry registry_;
     RecordingPublisher publisher_;
     FixedMetrics metrics_;
+    SettableHealth health_;
     std::unique_ptr<ApiServer> server_;
     std::unique_ptr<Client> client_;
 };

@@ -15,7 +15,7 @@ class ConsoleFilesTest : public ::testing::Test {
 protected:
     void start(const std::string& dir) {
         Router router;
-        add_health_routes(router, metrics_);
+        add_health_routes(router, metrics_, health_);
         add_console_routes(router, dir);
         ApiOptions opts;
         opts.bind = "127.0.0.1";
@@ -36,6 +36,7 @@ protected:
 
     ts::test::TempDir dir_;
     FixedMetrics metrics_;
+    SettableHealth health_;
     std::unique_ptr<ApiServer> server_;
 };
 
@@ -94,6 +95,47 @@ TEST_F(ConsoleFilesTest, ApiPathsAreNotConsolePages) {
     EXPECT_EQ(r.status, 404u);
     // Literal routes keep winning over the catch-all.
     EXPECT_EQ(get("/healthz").js()["status"], "ok");
+}
+
+TEST_F(ConsoleFilesTest, SymbolicLinksAreNotServed) {
+    namespace fs = std::filesystem;
+    ts::test::TempDir outside;
+    std::ofstream(outside.file("secret.txt")) << "TOPSECRET";
+    fs::create_directories(outside.file("dir"));
+    std::ofstream(outside.file("dir/inner.txt")) << "inner";
+    write("index.html", "index");
+    write("assets/app.js", "app");
+    fs::create_symlink(outside.file("secret.txt"), dir_.file("secret.txt"));
+    fs::create_symlink(outside.file("dir"), dir_.file("linked"));
+    fs::create_symlink(dir_.file("assets/app.js"), dir_.file("assets/alias.js"));  // even inside
+    // The console directory itself may be a link; files below it are served.
+    fs::create_symlink(dir_.path(), outside.file("console"));
+    start(outside.file("console"));
+
+    EXPECT_EQ(get("/assets/app.js").body, "app");
+    // The linked file's path relative to the console, as a request can
+    // spell it with encoded slashes ("/..%2F<dir>%2Fsecret.txt").
+    std::string escaped = "/";
+    for (char c : fs::path(outside.file("secret.txt"))
+                      .lexically_relative(fs::canonical(dir_.path()))
+                      .generic_string())
+        escaped += c == '/' ? std::string("%2F") : std::string(1, c);
+    for (std::string path : {std::string("/secret.txt"), std::string("/linked/inner.txt"),
+                             std::string("/assets/alias.js"), escaped}) {
+        auto r = get(path);
+        EXPECT_EQ(r.status, 404u) << path;
+        EXPECT_EQ(r.body.find("TOPSECRET"), std::string::npos) << path;
+    }
+}
+
+TEST_F(ConsoleFilesTest, AnIndexThatIsALinkIsNoConsole) {
+    ts::test::TempDir outside;
+    std::ofstream(outside.file("index.html")) << "elsewhere";
+    std::filesystem::create_symlink(outside.file("index.html"), dir_.file("index.html"));
+    start(dir_.path());
+    auto r = get("/");
+    EXPECT_EQ(r.body.find("elsewhere"), std::string::npos);
+    EXPECT_NE(r.body.find("web console is not built"), std::string::npos);
 }
 
 TEST_F(ConsoleFilesTest, WithoutABuiltConsoleTheRootSaysHowToBuildIt) {

@@ -61,6 +61,19 @@ TEST_F(ProductsApi, BadFieldsAreNamed) {
     EXPECT_EQ(r.message().rfind("name: ", 0), 0u) << r.message();
 }
 
+TEST_F(ProductsApi, NumbersNoDoubleHoldsAre400) {
+    // Valid JSON whose number overflows a double: the value is wrong (400),
+    // not the server (it was a 500).
+    for (const char* body : {R"({"name":"x","description":1e400})", R"([-1e400])",
+                             R"({"name":"x","tags":{"a":[1E+999]}})"}) {
+        auto r = post_raw("/products", std::string(body));
+        EXPECT_EQ(r.status, 400u) << body;
+        EXPECT_EQ(r.code(), "InvalidArgument") << body;
+        EXPECT_EQ(r.message().rfind("body: ", 0), 0u) << r.message();
+    }
+    EXPECT_EQ(get("/products").js()["items"].size(), 0u);
+}
+
 TEST_F(ProductsApi, ValidationModeIsSetAtCreateAndPatched) {
     auto r = post("/products", {{"name", "x"}, {"validationMode", "loose"}});
     EXPECT_EQ(r.status, 400u);

@@ -24,7 +24,7 @@ protected:
         opts.bind = "127.0.0.1";
         opts.port = 0;
         opts.admin_token = kToken;
-        auto s = ApiServer::start(opts, *registry_, publisher_, metrics_);
+        auto s = ApiServer::start(opts, *registry_, publisher_, metrics_, health_);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         server_ = std::move(*s);
         client_ = std::make_unique<Client>(server_->port());
@@ -46,6 +46,7 @@ protected:
     std::unique_ptr<registry::Registry> registry_;
     RecordingPublisher publisher_;
     FixedMetrics metrics_;
+    SettableHealth health_;
     std::unique_ptr<ApiServer> server_;
     std::unique_ptr<Client> client_;
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -72,6 +73,23 @@ TEST(StatusWriter, FlushReturnsWithEverythingEnqueuedBeforeIt) {
         w.flush();
         EXPECT_EQ(written.all().size(), static_cast<std::size_t>((round + 1) * 50));
     }
+}
+
+TEST(StatusWriter, TellsWhetherTheLastWriteFailed) {
+    std::atomic<bool> fail{true};
+    StatusWriter w([&fail](const std::vector<StatusRecord>&) -> Result<void> {
+        if (fail) return unexpected(RegistryError{Errc::StorageError, "disk full"});
+        return {};
+    });
+    ASSERT_TRUE(w.start());
+    EXPECT_FALSE(w.last_write_failed());
+    w.enqueue(record("pk", "a", 1));
+    w.flush();  // given up after its attempts
+    EXPECT_TRUE(w.last_write_failed());
+    fail = false;
+    w.enqueue(record("pk", "b", 2));
+    w.flush();
+    EXPECT_FALSE(w.last_write_failed());
 }
 
 TEST(StatusWriter, StoppingWritesWhatIsPending) {

@@ -540,9 +540,11 @@ TEST(SqliteBrokerState, RetriesWhileTheDatabaseIsLocked) {
     }
     EXPECT_GE(store->stats().write_errors, 1u);
     EXPECT_EQ(store->stats().committed_ops, 0u);
+    EXPECT_TRUE(store->stats().last_write_failed);  // what /readyz reports
     ASSERT_TRUE(locker.exec("COMMIT"));
     store->flush();
     const auto stats = store->stats();
+    EXPECT_FALSE(stats.last_write_failed);
     EXPECT_EQ(stats.committed_ops, 100u);
     EXPECT_EQ(stats.dropped_ops, 0u);
     EXPECT_EQ(load_ok(*store).messages.size(), 100u);
