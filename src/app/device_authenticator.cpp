@@ -118,14 +118,16 @@ void DeviceAuthenticator::log_refusal(const broker::AuthRequest& req, const Auth
                    clip_for_log(r.why, 200), mqtt::to_string(r.reason), more);
 }
 
+DeviceAuthenticator::Checked DeviceAuthenticator::refuse(ReasonCode rc, Refusal why,
+                                                         std::string text) {
+    Checked out;
+    out.result.reason = rc;
+    out.result.why = std::move(text);
+    out.why = why;
+    return out;
+}
+
 DeviceAuthenticator::Checked DeviceAuthenticator::check(const broker::AuthRequest& req) {
-    auto refuse = [](ReasonCode rc, Refusal why, std::string text) {
-        Checked out;
-        out.result.reason = rc;
-        out.result.why = std::move(text);
-        out.why = why;
-        return out;
-    };
     auto accept = [&](broker::IdentityPtr identity) {
         // An application or anonymous client keys its session by its client
         // id: a device's session key or an identifier the broker hands out
@@ -170,13 +172,6 @@ DeviceAuthenticator::Checked DeviceAuthenticator::check(const broker::AuthReques
 
 DeviceAuthenticator::Checked DeviceAuthenticator::check_device(
     const broker::AuthRequest& req, const registry::DeviceUsername& user) {
-    auto refuse = [](ReasonCode rc, Refusal why, std::string text) {
-        Checked out;
-        out.result.reason = rc;
-        out.result.why = std::move(text);
-        out.why = why;
-        return out;
-    };
     const auto& c = req.connect;
     const std::string name = user.product_key + "/" + user.device_name;
     auto id = registry::parse_signed_client_id(c.client_id);

@@ -64,6 +64,7 @@ private:
         broker::AuthResult result;
         Refusal why = Refusal::Count;  // Count: accepted
     };
+    static Checked refuse(mqtt::ReasonCode rc, Refusal why, std::string text);
     Checked check(const broker::AuthRequest& req);
     Checked check_device(const broker::AuthRequest& req, const registry::DeviceUsername& user);
     std::optional<std::string> clock_skew_error(const registry::SignedClientId& id) const;

@@ -10,6 +10,7 @@
 #include "broker/broker.hpp"
 #include "net/listener.hpp"
 #include "store/broker_state.hpp"
+#include "support/broker_harness.hpp"
 #include "support/socket_client.hpp"
 
 namespace ts::broker::testing {
@@ -48,20 +49,9 @@ private:
 };
 
 mqtt::Connect connect_packet(std::string id, bool clean = true) {
-    mqtt::Connect c;
-    c.client_id = std::move(id);
-    c.keep_alive = 60;
+    auto c = make_connect(std::move(id));
     c.clean_start = clean;
     return c;
-}
-
-mqtt::Publish publish_packet(std::string topic, std::string payload, QoS qos, std::uint16_t id) {
-    mqtt::Publish p;
-    p.topic = std::move(topic);
-    p.payload = SharedBuffer::copy_of(payload);
-    p.qos = qos;
-    p.packet_id = id;
-    return p;
 }
 
 void subscribe(SocketClient& c, std::string filter, QoS qos) {
@@ -91,8 +81,8 @@ TEST(BrokerThreads, FanInFromPublisherThreadsArrivesWholeAndInOrderPerPublisher)
             SocketClient pub(b.port());
             if (pub.connect(connect_packet("pub" + std::to_string(t))) != 0) return;
             for (int i = 1; i <= kMessages; ++i)
-                pub.send(publish_packet("in/" + std::to_string(t), std::to_string(i),
-                                        QoS::AtLeastOnce, static_cast<std::uint16_t>(i)));
+                pub.send(make_publish("in/" + std::to_string(t), std::to_string(i),
+                                      QoS::AtLeastOnce, static_cast<std::uint16_t>(i)));
             for (int i = 0; i < kMessages; ++i) {
                 auto p = pub.read();
                 if (!p) return;
@@ -134,8 +124,8 @@ TEST(BrokerThreads, TakeoversFromManyThreadsLeaveOneSession) {
                 if (c.connect(connect_packet("same", false)) != 0) continue;
                 ++accepted;
                 // QoS 2 in flight on the session while others take it over.
-                c.send(publish_packet("x/" + std::to_string(t), "v", QoS::ExactlyOnce,
-                                      static_cast<std::uint16_t>(r + 1)));
+                c.send(make_publish("x/" + std::to_string(t), "v", QoS::ExactlyOnce,
+                                    static_cast<std::uint16_t>(r + 1)));
                 if (r % 2)
                     c.send(mqtt::PubResponse{
                         PacketType::Pubrel, static_cast<std::uint16_t>(r + 1), {}, {}});
@@ -176,11 +166,11 @@ TEST(BrokerThreads, SubscribersComeAndGoWhileMessagesFlow) {
     ASSERT_EQ(pub.connect(connect_packet("pub")), 0);
     int sent = 0;
     while (!done && sent < 20'000) {
-        pub.send(publish_packet("flow/a", "m", QoS::AtMostOnce, 0));
+        pub.send(make_publish("flow/a", "m", QoS::AtMostOnce, 0));
         ++sent;
     }
     churn.join();
-    pub.send(publish_packet("flow/end", "end", QoS::AtMostOnce, 0));
+    pub.send(make_publish("flow/end", "end", QoS::AtMostOnce, 0));
     bool ended = false;
     while (auto p = steady.read()) {
         if (auto* m = std::get_if<mqtt::Publish>(&*p); m && m->topic == "flow/end") {
