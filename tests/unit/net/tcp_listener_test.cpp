@@ -132,6 +132,9 @@ TEST(TcpListener, EachTransportNamesItsOwnPeer) {
     EXPECT_EQ(seen, ports);
     for (const auto& a : addresses) EXPECT_EQ(a, "127.0.0.1");
     (*listener)->stop();
+    // The transports are destroyed below, on this thread: their loops must
+    // have stopped first (a transport belongs to its loop's thread).
+    loops.stop();
 }
 
 // Small MQTT packets (PUBACK, PINGRESP) must leave at once, not wait for
