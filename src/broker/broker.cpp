@@ -164,8 +164,10 @@ ConnectResult Broker::connect(const ConnectionPtr& conn, mqtt::Connect& c) {
             // it, and its state must not be reused [MQTT-3.1.2-6].
             const bool ends = c.clean_start || !s->persistent();
             if (s->conn) {
-                s->conn->kick(ReasonCode::SessionTakenOver, !ends);
-                s->conn.reset();
+                // The session's reference goes with the kick: were it the
+                // last, released here, the old connection (and its socket)
+                // would be destroyed on this thread instead of its own.
+                Connection::kick(std::move(s->conn), ReasonCode::SessionTakenOver, !ends);
                 s->set_online(false);
                 resume_all_locked(*s);
             }

@@ -229,8 +229,9 @@ bool Connection::pause_reading() {
     return true;
 }
 
-void Connection::resume_reading() {
-    boost::asio::post(ioc(), [self = shared_from_this()] {
+void Connection::resume_reading(ConnectionPtr self) {
+    auto& io = self->ioc();
+    boost::asio::post(io, [self = std::move(self)] {
         if (!self->paused_ || self->closed_) return;
         self->paused_ = false;
         // What was read before the pause first; it may pause again.
@@ -559,8 +560,9 @@ void Connection::close_now(bool graceful) {
     on_closed();
 }
 
-void Connection::kick(mqtt::ReasonCode reason, bool resumed) {
-    boost::asio::post(ioc(), [self = shared_from_this(), reason, resumed] {
+void Connection::kick(ConnectionPtr self, mqtt::ReasonCode reason, bool resumed) {
+    auto& io = self->ioc();
+    boost::asio::post(io, [self = std::move(self), reason, resumed] {
         auto& will = self->will_;
         if (resumed && will && will->properties.will_delay_interval.value_or(0) > 0) will.reset();
         // Logged while the session still names the client; close_with only

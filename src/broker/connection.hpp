@@ -24,6 +24,8 @@ namespace ts::broker {
 
 class Broker;
 class Worker;
+class Connection;
+using ConnectionPtr = std::shared_ptr<Connection>;
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
@@ -43,7 +45,10 @@ public:
     // Asks the connection to close from its own thread because its session
     // was taken over. When the session `resumed` elsewhere, a will with a
     // delay is dropped (the delay ended by reconnecting).
-    void kick(mqtt::ReasonCode reason, bool resumed);
+    // Takes `self`, the caller's reference (the session's): whatever
+    // reference is the last must be released on the connection's own
+    // thread, where its transport lives, so it travels with the close.
+    static void kick(ConnectionPtr self, mqtt::ReasonCode reason, bool resumed);
     // Closes with DISCONNECT 0x8B (5.0); the session is kept, no will is sent.
     void shutdown_close();
 
@@ -57,8 +62,9 @@ public:
     // packets (acknowledgements already buffered are still handled). Returns
     // false when already paused or closing.
     bool pause_reading();
-    // Any thread: read again (posted to the connection's thread).
-    void resume_reading();
+    // Any thread: read again (posted to the connection's thread). Takes
+    // the caller's reference, for the reason kick() does.
+    static void resume_reading(ConnectionPtr self);
     // Own thread.
     const SessionPtr& session() const { return session_; }
     bool paused() const { return paused_; }
@@ -210,7 +216,5 @@ private:
     bool flush_scheduled_ TS_GUARDED_BY(out_mutex_) = false;
     bool out_closed_ TS_GUARDED_BY(out_mutex_) = false;
 };
-
-using ConnectionPtr = std::shared_ptr<Connection>;
 
 }  // namespace ts::broker

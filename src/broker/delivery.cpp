@@ -103,7 +103,7 @@ void Broker::resume_all_locked(Session& s) {
     auto waiting = std::move(*s.paused_publishers);
     s.paused_publishers->clear();
     for (auto& w : waiting)
-        if (auto c = w.lock()) c->resume_reading();
+        if (auto c = w.lock()) Connection::resume_reading(std::move(c));
 }
 
 void Broker::deliver(Session& s, Delivery d) {
