@@ -3,6 +3,7 @@
 // io_context is run until it finishes: synchronous to the caller, bounded by
 // one deadline for connect + TLS + request + reply.
 #include "app/cli/http_client.hpp"
+#include "core/percent_encode.hpp"
 
 #include <openssl/ssl.h>
 
@@ -135,23 +136,7 @@ Expected<ServerUrl, std::string> parse_server_url(std::string_view url) {
 }
 
 std::string url_encode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                                c == '~';
-        if (unreserved) {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
+    return percent_encode(s, is_unreserved_uri_byte);
 }
 
 std::string describe(const ApiError& e) {

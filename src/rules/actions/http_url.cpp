@@ -1,4 +1,5 @@
 #include "rules/actions/http_url.hpp"
+#include "core/percent_encode.hpp"
 
 #include <algorithm>
 
@@ -78,53 +79,19 @@ Expected<HttpUrl, std::string> parse_http_url(std::string_view url) {
     return out;
 }
 
-namespace {
-
-constexpr char kHex[] = "0123456789ABCDEF";
-
-bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
-
-}  // namespace
-
 Expected<std::string, std::string> encode_url_value(std::string_view value,
                                                     std::string_view before) {
     const bool in_query = before.find('?') != std::string_view::npos;
     if (!in_query && (value == "." || value == ".."))
         return unexpected("a value of '" + std::string(value) + "' may not form a path segment");
-    std::string out;
-    out.reserve(value.size());
-    for (const char ch : value) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (is_unreserved(c)) {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
+    return percent_encode(value, is_unreserved_uri_byte);
 }
 
 std::string encode_request_target(std::string_view rendered) {
-    std::string out;
-    out.reserve(rendered.size());
-    for (const char ch : rendered) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool plain = c > 0x20 && c < 0x7F &&
-                           std::string_view("\"<>\\^`{|}").find(ch) == std::string_view::npos;
-        if (plain) {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
+    return percent_encode(rendered, [](unsigned char c) {
+        return c > 0x20 && c < 0x7F &&
+               std::string_view("\"<>\\^`{|}").find(static_cast<char>(c)) == std::string_view::npos;
+    });
 }
 
 }  // namespace ts::rules::actions
